@@ -1,0 +1,75 @@
+"""
+alerce_astro: the ALeRCE alert broker, in astropy terms.
+
+An astroquery-style client (`AlerceClass`, a ready instance `Alerce` and the configuration
+`conf`) whose answers are astropy objects: `~astropy.table.Table` with units, light curves as
+`~astropy.timeseries.TimeSeries`, stamps as `~astropy.nddata.NDData` with a cutout WCS,
+crossmatches with `~astropy.coordinates.SkyCoord`.
+
+Importing the package does no network I/O and does not import matplotlib; the query class is
+loaded on first use.
+"""
+
+from astropy import config as _config
+
+__version__ = "0.1.dev0"
+
+__all__ = ["Alerce", "AlerceClass", "conf", "Conf", "__version__"]
+
+
+class Conf(_config.ConfigNamespace):
+    """
+    Configuration parameters for `alerce_astro`.
+
+    Every item is read when a query runs, never frozen at import, so
+    ``conf.timeout = 120`` (or ``with conf.set_temp("timeout", 120):``) takes effect at once.
+    A keyword given to a call beats the instance's setting, which beats ``conf``.
+    """
+
+    ztf_server = _config.ConfigItem(
+        "https://api.alerce.online/ztf/v1", "Base URL of the ALeRCE ZTF API v1.")
+    lightcurve_server = _config.ConfigItem(
+        "https://api.alerce.online/v2/lightcurve",
+        "Base URL of the ALeRCE light curve API v2 (forced photometry).")
+    stamps_server = _config.ConfigItem(
+        "https://avro.alerce.online", "Base URL of the ALeRCE stamp (alert cutout) service.")
+    catshtm_server = _config.ConfigItem(
+        "https://catshtm.alerce.online", "Base URL of the ALeRCE catsHTM crossmatch service.")
+    explorer_url = _config.ConfigItem(
+        "https://alerce.online", "Base URL of the ALeRCE explorer web pages (links only).")
+    timeout = _config.ConfigItem(
+        60.0, "Time limit in seconds for each HTTP request.", cfgtype="float")
+    row_limit = _config.ConfigItem(
+        1000, "Maximum number of rows a list query returns; -1 for no limit.", cfgtype="integer")
+    page_size = _config.ConfigItem(
+        500, "Rows asked for per page when a list query pages through the service.",
+        cfgtype="integer")
+    max_retries = _config.ConfigItem(
+        4, "How many times a request that failed with 5xx, 429 or a dropped connection is retried.",
+        cfgtype="integer")
+    backoff_factor = _config.ConfigItem(
+        0.5, "Seconds of the first retry delay; each later retry waits twice as long.",
+        cfgtype="float")
+    max_retry_delay = _config.ConfigItem(
+        30.0, "Longest wait in seconds between two tries, even if the server asks for more.",
+        cfgtype="float")
+    max_workers = _config.ConfigItem(
+        8, "Concurrent requests of bulk work (get_lightcurves and friends).", cfgtype="integer")
+    cache_timeout = _config.ConfigItem(
+        3600.0, "Seconds a cached answer that can change (objects, light curves, probabilities) "
+        "stays valid; 0 disables caching of those. Stamps are cached for good.", cfgtype="float")
+    token = _config.ConfigItem(
+        "", "Optional ALeRCE AUTH-TOKEN (JWT), sent only to the ALeRCE API hosts.")
+
+
+conf = Conf()
+
+
+def __getattr__(name):
+    # The query class pulls in astroquery and requests: load it on first use so that
+    # ``import alerce_astro`` stays fast.
+    if name in ("Alerce", "AlerceClass"):
+        from . import core
+
+        return getattr(core, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

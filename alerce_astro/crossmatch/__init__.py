@@ -1,0 +1,1 @@
+"""crossmatch of ALeRCE objects."""

@@ -1,0 +1,42 @@
+"""
+Exceptions and warnings of `alerce_astro`.
+
+They derive from astroquery's, so code written for astroquery (``except RemoteServiceError``)
+works unchanged; the finer classes say more about what went wrong.
+"""
+
+from astroquery.exceptions import (
+    InvalidQueryError,
+    MaxResultsWarning,
+    NoResultsWarning,
+    RemoteServiceError,
+)
+
+__all__ = [
+    "InvalidQueryError",
+    "MaxResultsWarning",
+    "NoResultsWarning",
+    "RemoteServiceError",
+    "ObjectNotFoundError",
+    "ServiceUnavailableError",
+    "ResponseFormatError",
+    "AlerceWarning",
+]
+
+
+class ObjectNotFoundError(RemoteServiceError, LookupError):
+    """The service answered 404: the object, candid or classifier asked for does not exist."""
+
+
+class ServiceUnavailableError(RemoteServiceError):
+    """The service kept failing (5xx, 429, dropped connections) after every retry."""
+
+
+class ResponseFormatError(RemoteServiceError):
+    """The service answered something that is not the documented format (bad JSON, an error
+    string with status 200, an HTML page, an undecodable stamp)."""
+
+
+class AlerceWarning(UserWarning):
+    """Something in the answer deserves the user's attention (an approximation, a drift of the
+    service's schema) but did not stop the query."""

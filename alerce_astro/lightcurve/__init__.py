@@ -1,0 +1,1 @@
+"""lightcurve of ALeRCE objects."""

@@ -1,0 +1,1 @@
+"""stamps of ALeRCE objects."""

@@ -1,0 +1,381 @@
+"""
+HTTP for every service: timeouts, retries with backoff, error messages, caching, credentials.
+
+One `Transport` wraps one `requests.Session` (a pool of keep-alive connections, safe to share
+between the threads of bulk work). For each GET it:
+
+- always sets a time limit, for connecting and reading, and a deadline for the whole body, so a
+  server that drips bytes slowly cannot hang the caller;
+- retries 5xx, 429 and dropped or truncated connections with exponential backoff, honouring a
+  ``Retry-After`` header up to ``max_retry_delay``;
+- follows redirects itself, sending the ``AUTH-TOKEN`` header only to the hosts it belongs to;
+- caps the size of a body;
+- turns every failure into an astroquery exception whose message gives the URL, the status and
+  what the server said (and never a credential);
+- hands the body to the caller's parser and caches it only if the parser accepted it.
+"""
+
+import email.utils
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .cache import request_key
+from .exceptions import (
+    InvalidQueryError,
+    ObjectNotFoundError,
+    RemoteServiceError,
+    ResponseFormatError,
+    ServiceUnavailableError,
+)
+
+__all__ = ["Transport", "RequestSettings", "Answer", "parse_json", "server_message"]
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TOKEN_HEADER = "AUTH-TOKEN"
+_MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class RequestSettings:
+    """The knobs of one request, resolved from the call, the client and `~alerce_astro.conf`."""
+
+    timeout: float = 60.0
+    max_retries: int = 4
+    backoff_factor: float = 0.5
+    max_retry_delay: float = 30.0
+    max_bytes: int = 256 * 2**20
+    token: str | None = field(default=None, repr=False)
+    token_hosts: frozenset = frozenset()
+
+
+@dataclass
+class Answer:
+    """A successful answer: the final URL, status, headers, raw body and whether it was cached."""
+
+    url: str
+    status: int
+    headers: dict
+    body: bytes
+    from_cache: bool = False
+
+
+class Transport:
+    """
+    GET requests with retries, time limits, error mapping and an optional cache.
+
+    Parameters
+    ----------
+    session : `requests.Session`, optional
+        The session whose connection pool is used; a new one by default.
+    pool_size : int, optional
+        Keep-alive connections kept per host (at least the bulk concurrency).
+
+    Examples
+    --------
+    >>> from alerce_astro.transport import Transport, RequestSettings
+    >>> transport = Transport()
+    >>> transport.sleep is time.sleep  # tests may replace it to skip backoff waits
+    True
+    """
+
+    def __init__(self, session=None, *, pool_size=32):
+        self.session = session if session is not None else requests.Session()
+        adapter = HTTPAdapter(pool_connections=8, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.sleep = time.sleep
+        self._lock = threading.Lock()
+        self.requests_sent = 0
+
+    def get(self, url, params=None, *, settings, parse=None, cache=None, max_age=None,
+            headers=None):
+        """
+        GET a URL and return the parsed body.
+
+        Parameters
+        ----------
+        url : str
+            Full URL without query string.
+        params : sequence of (str, object) pairs, optional
+            Query parameters in order; repeated keys are allowed.
+        settings : `RequestSettings`
+            Time limits, retry policy and credentials.
+        parse : callable, optional
+            ``parse(answer)`` returns the value; it raises `ResponseFormatError` (or
+            `RemoteServiceError`) on a body it cannot use. The raw `Answer` by default.
+        cache : `~alerce_astro.cache.ResponseCache` or None
+            Where to look first and store a parsed answer; `None` for no caching.
+        max_age : float or None
+            Seconds a cached answer stays valid; `None` for ever.
+        headers : dict, optional
+            Extra request headers.
+
+        Returns
+        -------
+        object
+            What ``parse`` returned.
+
+        Raises
+        ------
+        ObjectNotFoundError
+            On 404.
+        ServiceUnavailableError
+            When 5xx, 429 or broken connections persist after every retry.
+        ResponseFormatError
+            When the body cannot be parsed.
+        RemoteServiceError
+            On any other error status.
+        """
+        params = [(str(k), _param_text(v)) for k, v in (params or [])]
+        parse = parse or (lambda answer: answer)
+        key = request_key("GET", url, params)
+        if cache is not None:
+            body = cache.get(key, max_age=max_age)
+            if body is not None:
+                try:
+                    return parse(Answer(url, 200, {}, body, from_cache=True))
+                except RemoteServiceError:
+                    pass  # a stale or damaged entry: fetch it again
+        answer = self._fetch(url, params, settings, headers or {})
+        value = parse(answer)
+        if cache is not None:
+            cache.put(key, answer.body, url=url)
+        return value
+
+    def _fetch(self, url, params, settings, headers):
+        shown = _shown_url(url, params)
+        last_problem, last_delay = None, 0.0
+        for attempt in range(settings.max_retries + 1):
+            if attempt:
+                self.sleep(last_delay)
+            try:
+                response, body = self._send(url, params, settings, headers)
+            except requests.exceptions.RequestException as exc:
+                last_problem = f"{_describe(exc)}"
+                last_delay = _backoff(settings, attempt)
+                continue
+            if response.status_code in RETRY_STATUSES:
+                last_problem = (f"HTTP {response.status_code}: "
+                                f"{server_message(body, response.headers)}")
+                last_delay = _retry_after(response.headers, settings) or _backoff(settings,
+                                                                                  attempt)
+                continue
+            if response.status_code >= 400:
+                raise _error_for(response.status_code, shown, body, response.headers)
+            if 300 <= response.status_code < 400:
+                raise RemoteServiceError(
+                    f"GET {shown}: HTTP {response.status_code} redirect not followed "
+                    f"(too many, or to {response.headers.get('Location', 'nowhere')!r})")
+            return Answer(response.url, response.status_code, dict(response.headers), body)
+        raise ServiceUnavailableError(
+            f"GET {shown} failed after {settings.max_retries + 1} tries: {last_problem}")
+
+    def _send(self, url, params, settings, headers):
+        """One try: the request, our own redirect handling and a bounded, timed body read."""
+        target, query = url, params
+        for _ in range(_MAX_REDIRECTS + 1):
+            sent_headers = dict(headers)
+            host = urlsplit(target).hostname or ""
+            if settings.token and host in settings.token_hosts:
+                sent_headers[TOKEN_HEADER] = settings.token
+            start = time.monotonic()
+            with self._lock:
+                self.requests_sent += 1
+            response = self.session.get(target, params=query or None, headers=sent_headers,
+                                        timeout=(min(settings.timeout, 30.0), settings.timeout),
+                                        stream=True, allow_redirects=False)
+            try:
+                if response.is_redirect and "Location" in response.headers:
+                    location = urljoin(response.url, response.headers["Location"])
+                    if not _same_service(target, location):
+                        return response, _read(response, settings, start)
+                    target, query = location, None
+                    continue
+                return response, _read(response, settings, start)
+            finally:
+                response.close()
+        return response, b""
+
+
+def _read(response, settings, start):
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > settings.max_bytes:
+            raise ResponseFormatError(
+                f"GET {response.url}: the answer is larger than {settings.max_bytes} bytes; "
+                f"refusing to read more")
+        if time.monotonic() - start > settings.timeout:
+            raise requests.exceptions.ReadTimeout(
+                f"the answer took longer than {settings.timeout} s to arrive")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _same_service(source, target):
+    """Follow a redirect only to the same host (an http→https upgrade is allowed)."""
+    a, b = urlsplit(source), urlsplit(target)
+    return a.hostname == b.hostname and (a.scheme == b.scheme or b.scheme == "https") and (
+        a.port == b.port or b.scheme != a.scheme)
+
+
+def _param_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _shown_url(url, params):
+    return url + ("?" + urlencode(params) if params else "")
+
+
+def _backoff(settings, attempt):
+    return min(settings.backoff_factor * 2**attempt, settings.max_retry_delay)
+
+
+def _retry_after(headers, settings):
+    value = headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        delay = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        delay = when.timestamp() - time.time()
+    return max(0.0, min(delay, settings.max_retry_delay))
+
+
+def _describe(exc):
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"timed out ({exc})"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "the connection broke before the whole answer arrived"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return f"could not connect or the connection was dropped ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def server_message(body, headers=None):
+    """
+    What the server said, as one short line.
+
+    Parameters
+    ----------
+    body : bytes
+        The answer's body.
+    headers : mapping, optional
+        Its headers (the content type tells HTML apart).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> server_message(b'{"errors": {"page": "Page number invalid"}, "message": "Input payload '
+    ...                b'validation failed"}')
+    'Input payload validation failed (page: Page number invalid)'
+    >>> server_message(b'<html><title>502 Bad Gateway</title></html>')
+    '502 Bad Gateway'
+    """
+    text = body.decode("utf-8", errors="replace").strip()
+    if not text:
+        return "(empty body)"
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        message = str(data.get("message") or data.get("detail") or "")
+        errors = data.get("errors")
+        if isinstance(errors, dict) and errors:
+            detail = "; ".join(f"{k}: {v}" for k, v in errors.items())
+            message = f"{message} ({detail})" if message else detail
+        return _short(message or text)
+    if isinstance(data, str):
+        return _short(data)
+    if "<" in text:
+        title = re.search(r"<title>(.*?)</title>", text, flags=re.I | re.S)
+        heading = re.search(r"<h1>(.*?)</h1>", text, flags=re.I | re.S)
+        plain = (title or heading)
+        text = plain.group(1) if plain else re.sub(r"<[^>]+>", " ", text)
+    return _short(" ".join(text.split()))
+
+
+def _short(text, limit=300):
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _error_for(status, shown, body, headers):
+    message = f"GET {shown}: HTTP {status}: {server_message(body, headers)}"
+    if status == 404:
+        return ObjectNotFoundError(message)
+    if status == 400:
+        return RemoteServiceError(message + " (the service rejected the query)")
+    if status in (401, 403):
+        return RemoteServiceError(message + " (check the AUTH-TOKEN given to the client)")
+    return RemoteServiceError(message)
+
+
+def parse_json(answer, *, expect=(dict, list), what="answer"):
+    """
+    Decode a JSON body, accepting the service's bare ``NaN``/``Infinity`` tokens.
+
+    Parameters
+    ----------
+    answer : `Answer`
+        The answer.
+    expect : type or tuple of types, optional
+        The JSON types a valid body has.
+    what : str, optional
+        Name of the resource, for messages.
+
+    Returns
+    -------
+    object
+
+    Raises
+    ------
+    ResponseFormatError
+        If the body is not JSON (an HTML page, truncated text) or not of an expected type
+        (for example an error message sent as a JSON string with status 200).
+    """
+    text = answer.body.decode("utf-8", errors="replace")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        kind = "an HTML page" if text.lstrip().startswith("<") else "not valid JSON"
+        raise ResponseFormatError(
+            f"GET {answer.url}: the {what} is {kind} ({exc.msg if hasattr(exc, 'msg') else exc};"
+            f" {len(answer.body)} bytes): {server_message(answer.body)}") from None
+    if not isinstance(data, expect):
+        if isinstance(data, str):
+            raise ResponseFormatError(f"GET {answer.url}: the service answered with a message "
+                                      f"instead of data: {data!r}")
+        raise ResponseFormatError(
+            f"GET {answer.url}: expected a JSON {_type_names(expect)} for the {what}, got "
+            f"{type(data).__name__}")
+    return data
+
+
+def _type_names(expect):
+    names = {dict: "object", list: "list", str: "string", type(None): "null"}
+    types = expect if isinstance(expect, tuple) else (expect,)
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def check_not_negative(name, value):
+    """Raise `InvalidQueryError` naming ``name`` if ``value`` is negative (used by settings)."""
+    if value is not None and value < 0:
+        raise InvalidQueryError(f"{name} must not be negative, got {value}")
+    return value
