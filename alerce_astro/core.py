@@ -827,12 +827,18 @@ def _oid_argument(oid):
 
 
 def _with_coord(table):
-    ra = np.ma.filled(table["meanra"].astype(float), np.nan)
-    dec = np.ma.filled(table["meandec"].astype(float), np.nan)
+    ra, dec = _floats(table["meanra"]), _floats(table["meandec"])
     coord = SkyCoord(ra * u.deg, dec * u.deg, frame="icrs")
     table.add_column(coord, name="coord", index=table.colnames.index("meandec") + 1)
     table["coord"].info.description = "Mean position (ICRS) from meanra, meandec"
     return table
+
+
+def _floats(column):
+    """The column's values as plain floats, NaN where masked."""
+    data = np.array(column, dtype=float)
+    data[np.ma.getmaskarray(column)] = np.nan
+    return data
 
 
 def _band_column(fids):

@@ -9,6 +9,7 @@ import numbers
 import numpy as np
 from astropy import units as u
 from astropy.coordinates import Angle, SkyCoord
+from astropy.coordinates.errors import ConvertError
 from astropy.time import Time
 
 from .exceptions import InvalidQueryError
@@ -43,7 +44,7 @@ def parse_radius(radius, *, argument="radius", maximum=10 * u.deg):
 
     Examples
     --------
-    >>> parse_radius("30 arcsec").arcsec
+    >>> float(parse_radius("30 arcsec").arcsec)
     30.0
     """
     if isinstance(radius, (numbers.Number, np.number)) and not isinstance(radius, u.Quantity):
@@ -88,7 +89,7 @@ def parse_coordinates(coordinates, *, argument="coordinates"):
 
     Examples
     --------
-    >>> parse_coordinates("185.7289 15.8236").ra.deg
+    >>> float(parse_coordinates("185.7289 15.8236").ra.deg)
     185.7289
     """
     if isinstance(coordinates, SkyCoord):
@@ -107,7 +108,13 @@ def parse_coordinates(coordinates, *, argument="coordinates"):
             f"{argument} must be a SkyCoord or a string, got {type(coordinates).__name__}")
     if not coord.isscalar:
         raise InvalidQueryError(f"{argument} must be one position, got {len(coord)}")
-    coord = coord.icrs
+    try:
+        coord = coord.icrs
+    except (ValueError, TypeError, AttributeError, u.UnitsError, ConvertError) as exc:
+        # e.g. an AltAz position without obstime or location
+        raise InvalidQueryError(
+            f"{argument} cannot be converted to ICRS ({type(exc).__name__}: {exc}); give a "
+            f"position in a celestial frame") from None
     if not (np.isfinite(coord.ra.deg) and np.isfinite(coord.dec.deg)):
         raise InvalidQueryError(f"{argument} is not a finite position: {coordinates!r}")
     return coord
@@ -133,7 +140,10 @@ def parse_mjd(value, *, argument):
             raise InvalidQueryError(f"{argument} must hold single times, got an array")
         return float(value.utc.mjd)
     if isinstance(value, (numbers.Real, np.number)) and not isinstance(value, bool):
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an int beyond the float range
+            value = math.inf
         if not math.isfinite(value):
             raise InvalidQueryError(f"{argument}={value} is not a finite MJD")
         return value
@@ -175,9 +185,15 @@ def parse_range(value, *, argument, kind="float", lower=0):
     """
     if value is None:
         return None
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+    if isinstance(value, (dict, set, frozenset)):
+        raise InvalidQueryError(f"{argument} must be a (min, max) tuple, got {value!r}")
+    try:
+        n = None if isinstance(value, (str, bytes)) else len(value)
+    except TypeError:  # a number, or a scalar Quantity or Time, which have __len__ but no length
+        n = None
+    if n is None:
         value = (value, None)
-    if len(value) != 2:
+    elif n != 2:
         raise InvalidQueryError(f"{argument} must be a (min, max) tuple, got {value!r}")
 
     def one(v):
@@ -187,12 +203,16 @@ def parse_range(value, *, argument, kind="float", lower=0):
             return parse_mjd(v, argument=argument)
         if isinstance(v, bool) or not isinstance(v, (numbers.Real, np.number)):
             raise InvalidQueryError(f"{argument} must hold numbers, got {v!r}")
+        try:
+            finite = math.isfinite(float(v))
+        except OverflowError:  # an int beyond the float range
+            finite = False
+        if not finite:
+            raise InvalidQueryError(f"{argument} must hold finite numbers, got {v!r}")
         if kind == "int":
             if float(v) != int(v):
                 raise InvalidQueryError(f"{argument} must hold whole numbers, got {v!r}")
             return int(v)
-        if not math.isfinite(float(v)):
-            raise InvalidQueryError(f"{argument} must hold finite numbers, got {v!r}")
         return float(v)
 
     low, high = one(value[0]), one(value[1])
@@ -214,7 +234,14 @@ def check_choice(value, choices, *, argument):
     >>> check_choice("ASC", ("ASC", "DESC"), argument="order_mode")
     'ASC'
     """
-    if value not in choices:
+    try:
+        accepted = bool(value in choices)
+    except (TypeError, ValueError):  # an array has no single truth value
+        accepted = False
+    # True == 1 and False == 0 in Python: a bool is only accepted where the choices are bools.
+    if isinstance(value, (bool, np.bool_)) and not all(isinstance(c, bool) for c in choices):
+        accepted = False
+    if not accepted:
         raise InvalidQueryError(
             f"{argument}={value!r} is not accepted; use one of: {', '.join(map(str, choices))}")
     return value
@@ -229,7 +256,11 @@ def check_int(value, *, argument, minimum=None, maximum=None, allow=()):
     >>> check_int(5, argument="page_size", minimum=1)
     5
     """
-    if value in allow and not isinstance(value, bool):
+    try:
+        special = bool(value in allow)
+    except (TypeError, ValueError):  # an array has no single truth value
+        special = False
+    if special and not isinstance(value, (bool, np.bool_)):
         return value
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         raise InvalidQueryError(f"{argument} must be a whole number, got {value!r}")
