@@ -1,0 +1,767 @@
+"""
+The ZTF API v1 (``/ztf/v1``) of the sample server, quirks included.
+
+This reproduces the behaviour of ALeRCE's ``alerts-api`` (a flask-restx application over
+PostgreSQL) as recorded on the wire: parameter parsing and its 400 messages, the
+``/objects/`` SQL semantics (outer join with the probability table, LIKE/IN on ``oid``,
+Postgres NULL and NaN ordering, total capped at 50001), the 404 messages with flask-restx's
+"did you mean" help, the 308 redirects of collections without trailing slash, and the
+``X-Fields`` mask.
+
+Service handlers take a request (attributes ``method``, ``path`` relative to the service root,
+``query``, ``args`` as a list of pairs, ``headers``, ``host``, ``prefix``) and return
+``(status, headers, body)``.
+"""
+
+import difflib
+import html
+import json
+import math
+import re
+
+__all__ = ["ZtfApi", "DEFAULT_CLASSIFIERS", "ORDER_BY_CHOICES"]
+
+JSON = "application/json"
+HTML = "text/html; charset=utf-8"
+
+#: Mirrors the classifier table of the ALeRCE database as the service's ``/classifiers/``
+#: answers it (the recorded exchange ``lists/classifiers.json``): served when a dataset has no
+#: ``classifiers.json``.
+DEFAULT_CLASSIFIERS = [
+    {"classifier_name": "lc_classifier", "classifier_version": "hierarchical_random_forest_1.0.0",
+     "classes": ["SNIa", "SNIbc", "SNII", "SLSN", "QSO", "AGN", "Blazar", "CV/Nova", "YSO", "LPV",
+                 "E", "DSCT", "RRL", "CEP", "Periodic-Other"]},
+    {"classifier_name": "lc_classifier", "classifier_version": "hierarchical_rf_1.1.0",
+     "classes": ["SNIa", "SNIbc", "SNII", "SLSN", "QSO", "AGN", "Blazar", "CV/Nova", "YSO", "LPV",
+                 "E", "DSCT", "RRL", "CEP", "Periodic-Other"]},
+    {"classifier_name": "lc_classifier_periodic", "classifier_version": "hierarchical_rf_1.1.0",
+     "classes": ["LPV", "E", "DSCT", "RRL", "CEP", "Periodic-Other"]},
+    {"classifier_name": "lc_classifier_stochastic", "classifier_version": "hierarchical_rf_1.1.0",
+     "classes": ["QSO", "AGN", "Blazar", "CV/Nova", "YSO"]},
+    {"classifier_name": "lc_classifier_top", "classifier_version": "hierarchical_rf_1.1.0",
+     "classes": ["Transient", "Stochastic", "Periodic"]},
+    {"classifier_name": "lc_classifier_transient", "classifier_version": "hierarchical_rf_1.1.0",
+     "classes": ["SNIa", "SNIbc", "SNII", "SLSN"]},
+    {"classifier_name": "stamp_classifier", "classifier_version": "stamp_classifier_1.0.0",
+     "classes": ["SN", "AGN", "VS", "asteroid", "bogus"]},
+]
+
+# The default list (no classifier filter) joins these probability rows: the service's
+# default version is not the one the data carries, so class/classifier/probability are null.
+DEFAULT_CLASSIFIER = "lc_classifier"
+DEFAULT_VERSION = "hierarchical_random_forest_1.1.0"
+DEFAULT_RANKING = 1
+
+OBJECT_COLUMNS = ("oid", "ndet", "g_r_max", "g_r_max_corr", "g_r_mean", "g_r_mean_corr",
+                  "meanra", "meandec", "sigmara", "sigmadec", "deltajd", "firstmjd", "lastmjd")
+# index in the probability tuples of the dataset
+PROB_COLUMNS = {"classifier_name": 0, "classifier_version": 1, "class_name": 2,
+                "probability": 3, "ranking": 4}
+ORDER_BY_CHOICES = OBJECT_COLUMNS + ("class_name", "classifier_name", "classifier_version",
+                                     "probability", "ranking")
+TOTAL_CAP = 50001
+
+NOT_FOUND_TEXT = ("The requested URL was not found on the server. If you entered the URL "
+                  "manually please check your spelling and try again.")
+NOT_FOUND_HTML = ("<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n"
+                  "<h1>Not Found</h1>\n<p>" + NOT_FOUND_TEXT + "</p>\n").encode()
+METHOD_NOT_ALLOWED_HTML = (
+    b"<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n"
+    b"<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n")
+
+# URL rules of the application, in registration order (what flask-restx's 404 help sees).
+URL_RULES = (
+    "/", "/swagger.json", "/swaggerui/<path:filename>", "/static/<path:filename>",
+    "/healthcheck", "/metrics",
+    "/objects/", "/objects/<id>", "/objects/limit_values", "/objects/<id>/lightcurve",
+    "/objects/<id>/detections", "/objects/<id>/non_detections", "/objects/<id>/magstats",
+    "/objects/<id>/probabilities", "/classifiers/",
+    "/classifiers/<classifier_name>/<classifier_version>/classes",
+    "/objects/<id>/features", "/objects/<id>/features/<name>",
+)
+_RE_RULES = re.compile("(<.*>)")
+
+
+# ---------------------------------------------------------------------------- helpers
+def json_response(status, data, *, newline=False, headers=()):
+    """A JSON answer serialised like the service (``json.dumps`` default separators)."""
+    body = json.dumps(data)
+    if newline:
+        body += "\n"
+    return status, [("Content-Type", JSON), *headers], body.encode()
+
+
+def html_not_found():
+    return 404, [("Content-Type", HTML)], NOT_FOUND_HTML
+
+
+def help_on_404(path, message, rules=URL_RULES):
+    """flask-restx's "did you mean" help appended to a 404 message."""
+    table = {}
+    for rule in rules:
+        table[_RE_RULES.sub("", rule)] = rule
+    matches = difflib.get_close_matches(path, table.keys())
+    if not matches:
+        return message
+    return "".join((
+        (message.rstrip(".") + ". ") if message else "",
+        "You have requested this URI [", path, "] but did you mean ",
+        " or ".join(table[m] for m in matches), " ?",
+    ))
+
+
+def not_found_json(path, message=NOT_FOUND_TEXT, rules=URL_RULES):
+    return json_response(404, {"message": help_on_404(path, message, rules)}, newline=True)
+
+
+def method_not_allowed():
+    return json_response(405, {"message": "The method is not allowed for the requested URL."},
+                         newline=True, headers=[("Allow", "GET, HEAD, OPTIONS")])
+
+
+class BadRequest(Exception):
+    """A parameter failed to parse: ``errors`` is ``{name: message}``."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+    def response(self):
+        return json_response(400, {"errors": self.errors,
+                                   "message": "Input payload validation failed"}, newline=True)
+
+
+def str2bool(value):
+    """The service's boolean parser (its error path is broken: that message is what it says)."""
+    if value.lower() in ("yes", "true", "t", "y", "1"):
+        return True
+    if value.lower() in ("no", "false", "f", "n", "0"):
+        return False
+    raise AttributeError("module 'flask_restx.reqparse' has no attribute 'ArgumentTypeError'")
+
+
+class Arg:
+    """One query argument, parsed the way ``flask_restx.reqparse.Argument`` does."""
+
+    def __init__(self, name, type=str, help=None, default=None, action="store", choices=None,
+                 required=False):
+        self.name = name
+        self.type = type
+        self.help = help
+        self.default = default
+        self.action = action
+        self.choices = choices
+        self.required = required
+
+    def _fail(self, error):
+        message = str(error)
+        if self.help:
+            message = f"{self.help} {message}"
+        raise BadRequest({self.name: message})
+
+    def parse(self, pairs):
+        values = [v for k, v in pairs if k == self.name]
+        if not values:
+            if self.required:
+                self._fail("Missing required parameter in the query string")
+            return self.default
+        results = []
+        for value in values:
+            try:
+                value = self.type(value)
+            except Exception as error:  # noqa: BLE001 - any conversion error is a 400
+                self._fail(error)
+            if self.choices is not None and value not in self.choices:
+                self._fail(f"The value '{value}' is not a valid choice for '{self.name}'.")
+            results.append(value)
+        if self.action == "append":
+            return results
+        return results[0]
+
+
+def parse_args(spec, pairs):
+    """Parse ``pairs`` with the `Arg` list ``spec``: first failing argument raises."""
+    return {arg.name: arg.parse(pairs) for arg in spec}
+
+
+# ------------------------------------------------------------------ X-Fields (flask-restx)
+_MASK_LEXER = re.compile(r"\{|\}|\,|[\w_:\-\*]+")
+
+
+class MaskError(ValueError):
+    pass
+
+
+def parse_mask(text):
+    """Parse an ``X-Fields`` mask into nested dicts (``True`` for plain fields)."""
+    text = text.replace("\n", "").strip()
+    if not text:
+        return None
+    if text[0] == "{":
+        if text[-1] != "}":
+            raise MaskError("Missing closing bracket")
+        text = text[1:-1]
+    root = {}
+    fields = root
+    previous = None
+    stack = []
+    for token in _MASK_LEXER.findall(text):
+        if token == "{":
+            if previous not in fields:
+                raise MaskError("Unexpected opening bracket")
+            fields[previous] = {}
+            stack.append(fields)
+            fields = fields[previous]
+        elif token == "}":
+            if not stack:
+                raise MaskError("Unexpected closing bracket")
+            fields = stack.pop()
+        elif token == ",":
+            if previous in (",", "{", None):
+                raise MaskError("Unexpected comma")
+        else:
+            fields[token] = True
+        previous = token
+    if stack:
+        raise MaskError("Missing closing bracket")
+    return root
+
+
+def apply_mask(data, mask):
+    """Restrict marshalled ``data`` to ``mask`` (unknown fields are skipped)."""
+    if isinstance(data, list):
+        return [apply_mask(d, mask) for d in data]
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for field, content in mask.items():
+        if field == "*" or field not in data:
+            continue
+        value = data[field]
+        if isinstance(content, dict) and value is not None:
+            out[field] = apply_mask(value, content)
+        else:
+            out[field] = value
+    if "*" in mask:
+        for key, value in data.items():
+            if key not in out:
+                out[key] = value
+    return out
+
+
+def _masked(request, data):
+    header = request.headers.get("X-Fields")
+    if not header:
+        return data
+    mask = parse_mask(header)
+    return apply_mask(data, mask) if mask else data
+
+
+# ------------------------------------------------------------------ Postgres semantics
+def _pg_key(value):
+    """Sort key of a non-null SQL value: NaN above every number (Postgres float8)."""
+    if isinstance(value, float) and value != value:
+        return (1, 0)
+    return (0, value)
+
+
+def _pg_ge(a, b):
+    if a is None or b is None:
+        return False
+    try:
+        return _pg_key(a) >= _pg_key(b)
+    except TypeError:
+        return False
+
+
+def _pg_le(a, b):
+    if a is None or b is None:
+        return False
+    try:
+        return _pg_key(a) <= _pg_key(b)
+    except TypeError:
+        return False
+
+
+def _pg_eq(a, b):
+    if a is None or b is None:
+        return False
+    try:
+        return _pg_key(a) == _pg_key(b)
+    except TypeError:
+        return False
+
+
+def like_to_regex(pattern):
+    """SQL LIKE pattern (``%``, ``_``, backslash escape) as a compiled full-match regex."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if c == "%":
+            out.append(".*")
+        elif c == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def angular_distance_deg(ra1, dec1, ra2, dec2):
+    """Great-circle distance in degrees (Vincenty formula, stable at all separations)."""
+    ra1, dec1, ra2, dec2 = map(math.radians, (ra1, dec1, ra2, dec2))
+    dra = ra2 - ra1
+    sd1, cd1 = math.sin(dec1), math.cos(dec1)
+    sd2, cd2 = math.sin(dec2), math.cos(dec2)
+    num1 = cd2 * math.sin(dra)
+    num2 = cd1 * sd2 - sd1 * cd2 * math.cos(dra)
+    den = sd1 * sd2 + cd1 * cd2 * math.cos(dra)
+    return math.degrees(math.atan2(math.hypot(num1, num2), den))
+
+
+def _sort_key(value):
+    # ASC with NULLS LAST; DESC is the exact reverse (NULLS FIRST), as in Postgres.
+    if value is None:
+        return (2, 0)
+    if isinstance(value, float) and value != value:
+        return (1, 0)
+    return (0, value)
+
+
+# ------------------------------------------------------------------ argument specs
+OBJECT_LIST_ARGS = (
+    # filter parser
+    Arg("oid", str, "Object id", action="append"),
+    Arg("classifier", str, "classifier name"),
+    Arg("classifier_version", str, "classifier version"),
+    Arg("class", str, "class name"),
+    Arg("ranking", int, "Class ordering by probability from highest to lowest. (Default 1)"),
+    Arg("ndet", int, "Range of detections.", action="append"),
+    Arg("probability", float, "Minimum probability."),
+    Arg("firstmjd", float, "First detection date range in mjd.", action="append"),
+    Arg("lastmjd", float, "Last detection date range in mjd.", action="append"),
+    # conesearch parser
+    Arg("ra", float, "Ra in degrees for conesearch."),
+    Arg("dec", float, "Dec in degrees for conesearch."),
+    Arg("radius", float, "Radius in arcsec for conesearch. (Default: 30 arcsec)"),
+    # pagination parser
+    Arg("page", int, "Page or offset to retrieve.", default=1),
+    Arg("page_size", int, "Number of objects to retrieve in each page.", default=10),
+    Arg("count", str2bool, "Whether to count total objects or not.", default=False),
+    # order parser
+    Arg("order_by", str, "Column used for ordering", choices=ORDER_BY_CHOICES),
+    Arg("order_mode", str, "Ordering could be ascendent or descendent", choices=("ASC", "DESC")),
+)
+SURVEY_ARGS = (Arg("survey_id", str, None, default="ztf", choices=("ztf", "atlas")),)
+PROBABILITY_ARGS = (Arg("classifier", str, "Classifier name"),
+                    Arg("classifier_version", str, "Classifier version"))
+FEATURE_ARGS = (Arg("fid", int, "Feature fid number"), Arg("version", str, "Feature version"))
+
+SUB_RESOURCES = ("lightcurve", "detections", "non_detections", "magstats", "probabilities",
+                 "features")
+
+
+# ------------------------------------------------------------------ the application
+class ZtfApi:
+    """The ZTF API v1 over a `~alerce_astro.testing.dataset.Dataset`."""
+
+    def __init__(self, dataset):
+        self.ds = dataset
+        self._default_rows = None
+        self._outer_rows = None
+        self._pairs = None
+        self._by_classifier = None
+        self._keys = {}
+        self._pair_index = None
+        # build the join indexes now rather than in the first list query
+        self._default_join()
+        self._prob_pairs()
+
+    # ---------------------------------------------------------------- routing
+    def handle(self, request):
+        path = request.path
+        method = request.method
+        if path in ("/objects", "/classifiers"):
+            return self._redirect(request, path + "/")
+        parts = path.split("/")[1:] if path.startswith("/") else None
+        route = self._match(parts) if parts else None
+        if route is None:
+            return html_not_found()
+        name, params = route
+        if method == "OPTIONS":
+            return 200, [("Allow", "GET, HEAD, OPTIONS"), ("Content-Type", HTML)], b""
+        if method not in ("GET", "HEAD"):
+            if name == "healthcheck":
+                return 405, [("Content-Type", HTML), ("Allow", "GET, HEAD, OPTIONS")], \
+                    METHOD_NOT_ALLOWED_HTML
+            return method_not_allowed()
+        try:
+            return getattr(self, "route_" + name)(request, *params)
+        except BadRequest as error:
+            return error.response()
+        except MaskError as error:
+            return json_response(400, {"message": f"Mask parse error: {error}"}, newline=True)
+
+    @staticmethod
+    def _match(parts):
+        n = len(parts)
+        if n == 1 and parts[0] == "healthcheck":
+            return "healthcheck", ()
+        if parts[0] == "objects" and n >= 2:
+            if n == 2:
+                if parts[1] == "":
+                    return "object_list", ()
+                if parts[1] == "limit_values":
+                    return "limit_values", ()
+                return "object", (parts[1],)
+            oid = parts[1]
+            if not oid:
+                return None
+            if n == 3 and parts[2] in SUB_RESOURCES:
+                return parts[2], (oid,)
+            if n == 4 and parts[2] == "features" and parts[3]:
+                return "feature", (oid, parts[3])
+            return None
+        if parts[0] == "classifiers" and n >= 2:
+            if n == 2 and parts[1] == "":
+                return "classifiers", ()
+            if n == 4 and parts[1] and parts[2] and parts[3] == "classes":
+                return "classes", (parts[1], parts[2])
+        return None
+
+    @staticmethod
+    def _redirect(request, path):
+        location = f"http://{request.host}{request.prefix}{path}"
+        if request.query:
+            location += "?" + request.query
+        text = html.escape(location)
+        body = ("<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
+                "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target "
+                f'URL: <a href="{text}">{text}</a>. If not, click the link.\n')
+        return 308, [("Content-Type", HTML), ("Location", location)], body.encode()
+
+    # ---------------------------------------------------------------- simple routes
+    def route_healthcheck(self, request):
+        return 200, [("Content-Type", HTML)], b"OK"
+
+    def route_classifiers(self, request):
+        return json_response(200, self._classifier_table())
+
+    def _classifier_table(self):
+        return self.ds.classifiers if self.ds.classifiers is not None else DEFAULT_CLASSIFIERS
+
+    def route_classes(self, request, name, version):
+        for entry in self._classifier_table():
+            if entry.get("classifier_name") == name and entry.get("classifier_version") == version:
+                return json_response(200, [{"name": c} for c in entry.get("classes") or []])
+        return not_found_json(request.path)
+
+    def route_limit_values(self, request):
+        def extreme(column, pick):
+            values = [r.get(column) for r in self.ds.rows]
+            values = [v for v in values if v is not None]
+            return pick(values, key=_pg_key) if values else None
+        return json_response(200, {
+            "min_ndet": extreme("ndet", min), "max_ndet": extreme("ndet", max),
+            "min_firstmjd": extreme("firstmjd", min), "max_firstmjd": extreme("firstmjd", max),
+        })
+
+    # ---------------------------------------------------------------- one object
+    def route_object(self, request, oid):
+        data = self.ds.object_data(oid)
+        row = data.get("object") if data else None
+        if not isinstance(row, dict):
+            return not_found_json(request.path, "Object not found")
+        return json_response(200, _masked(request, row))
+
+    def _object_or_404(self, request, oid):
+        data = self.ds.object_data(oid)
+        if data is None:
+            return None, not_found_json(request.path)
+        return data, None
+
+    def route_lightcurve(self, request, oid):
+        args = parse_args(SURVEY_ARGS, request.args)
+        data, error = self._object_or_404(request, oid)
+        if error:
+            return error
+        if args["survey_id"] != "ztf":
+            return json_response(200, {"detections": [], "non_detections": []})
+        return json_response(200, data.get("lightcurve"))
+
+    def _lightcurve_list(self, request, oid, key):
+        args = parse_args(SURVEY_ARGS, request.args)
+        data, error = self._object_or_404(request, oid)
+        if error:
+            return error
+        if args["survey_id"] != "ztf":
+            return json_response(200, [])
+        rows = (data.get("lightcurve") or {}).get(key) or []
+        # marshalled with skip_none: keys holding null are left out
+        return json_response(200, [{k: v for k, v in r.items() if v is not None} for r in rows])
+
+    def route_detections(self, request, oid):
+        return self._lightcurve_list(request, oid, "detections")
+
+    def route_non_detections(self, request, oid):
+        return self._lightcurve_list(request, oid, "non_detections")
+
+    def route_magstats(self, request, oid):
+        data, error = self._object_or_404(request, oid)
+        if error:
+            return error
+        return json_response(200, data.get("magstats") or [])
+
+    def route_probabilities(self, request, oid):
+        data, error = self._object_or_404(request, oid)
+        if error:
+            return error
+        args = parse_args(PROBABILITY_ARGS, request.args)
+        rows = data.get("probabilities") or []
+        if args["classifier"]:
+            rows = [r for r in rows if r.get("classifier_name") == args["classifier"]]
+        if args["classifier_version"]:
+            rows = [r for r in rows if r.get("classifier_version") == args["classifier_version"]]
+        return json_response(200, rows)
+
+    def route_features(self, request, oid, name=None):
+        args = parse_args(FEATURE_ARGS, request.args)
+        data, error = self._object_or_404(request, oid)
+        if error:
+            return error
+        rows = data.get("features") or []
+        fid, version = args["fid"], args["version"]
+        if name is None and fid is None and version is None:
+            return json_response(200, rows)
+        rows = [r for r in rows
+                if (name is None or r.get("name") == name)
+                and (fid is None or r.get("fid") == fid)
+                and (version is None or r.get("version") == version)]
+        # a filtered query is answered through the (oid, name, fid, version) index: in order
+        rows.sort(key=lambda r: (str(r.get("name")), r.get("fid") or 0, str(r.get("version"))))
+        return json_response(200, rows)
+
+    def route_feature(self, request, oid, name):
+        return self.route_features(request, oid, name)
+
+    # ---------------------------------------------------------------- /objects/
+    def _default_join(self):
+        """Rows of the default list: each object outer-joined with its default-classifier
+        probability rows (none in practice: class/classifier/probability null)."""
+        if self._default_rows is None:
+            rows = []
+            for i, probs in enumerate(self.ds.probs):
+                matched = [p for p in probs if p[0] == DEFAULT_CLASSIFIER
+                           and p[1] == DEFAULT_VERSION and p[4] == DEFAULT_RANKING]
+                if matched:
+                    rows.extend((i, p) for p in matched)
+                else:
+                    rows.append((i, None))
+            self._default_rows = rows
+        return self._default_rows
+
+    def _outer_join(self):
+        """Rows of the outer join with the whole probability table."""
+        if self._outer_rows is None:
+            rows = []
+            for i, probs in enumerate(self.ds.probs):
+                if probs:
+                    rows.extend((i, p) for p in probs)
+                else:
+                    rows.append((i, None))
+            self._outer_rows = rows
+        return self._outer_rows
+
+    def _prob_pairs(self, classifier=None, ranking=None):
+        """Rows of the inner join: all, or those of one classifier and/or ranking."""
+        if self._pairs is None:
+            pairs = []
+            index = {}
+            for i, probs in enumerate(self.ds.probs):
+                for p in probs:
+                    ip = (i, p)
+                    pairs.append(ip)
+                    index.setdefault((p[0], None), []).append(ip)
+                    index.setdefault((None, p[4]), []).append(ip)
+                    index.setdefault((p[0], p[4]), []).append(ip)
+            self._pairs, self._pair_index = pairs, index
+        if classifier is None and ranking is None:
+            return self._pairs
+        try:
+            return self._pair_index.get((classifier, ranking), [])
+        except TypeError:  # unhashable: cannot happen with parsed arguments
+            return [ip for ip in self._pairs if ip[1][0] == classifier]
+
+    def _column_keys(self, column):
+        """Sort keys of an object column, one per object (cached)."""
+        keys = self._keys.get(column)
+        if keys is None:
+            keys = [_sort_key(r.get(column)) for r in self.ds.rows]
+            self._keys[column] = keys
+        return keys
+
+    def _object_mask(self, args):
+        """Which objects pass the object filters (a list of bools), or None for all."""
+        tests = []
+        for column in ("ndet", "firstmjd", "lastmjd"):
+            bounds = args[column]
+            if bounds:
+                low = bounds[0]
+                high = bounds[1] if len(bounds) > 1 else None
+                tests.append(lambda r, c=column, lo=low, hi=high: _pg_ge(r.get(c), lo) and (
+                    hi is None or _pg_le(r.get(c), hi)))
+        oids = args["oid"]
+        if oids:
+            if len(oids) == 1:
+                regex = like_to_regex(oids[0].replace("*", "%"))
+                tests.append(lambda r: isinstance(r.get("oid"), str)
+                             and regex.fullmatch(r["oid"]) is not None)
+            else:
+                wanted = set(oids)
+                tests.append(lambda r: r.get("oid") in wanted)
+        ra, dec, radius = args["ra"], args["dec"], args["radius"]
+        if radius is None:
+            radius = 30.0
+        if ra and dec and radius:  # the service skips the cone when any of them is 0
+            radius_deg = radius / 3600.0
+
+            def cone(r):
+                mra, mdec = r.get("meanra"), r.get("meandec")
+                if not isinstance(mra, (int, float)) or not isinstance(mdec, (int, float)):
+                    return False
+                try:
+                    return angular_distance_deg(ra, dec, mra, mdec) <= radius_deg
+                except (ValueError, OverflowError):
+                    return False
+            tests.append(cone)
+        if not tests:
+            return None
+        return [all(t(r) for t in tests) for r in self.ds.rows]
+
+    @staticmethod
+    def _prob_conditions(args):
+        """The probability-table conditions of a list query (None when none applies)."""
+        classifier, class_ = args["classifier"], args["class"]
+        version, ranking, probability = (args["classifier_version"], args["ranking"],
+                                         args["probability"])
+        if not ranking and (classifier or class_ or version):
+            ranking = 1  # the default ranking
+        if not (classifier or class_ or version or ranking or probability):
+            return None
+        return classifier or None, class_ or None, version or None, ranking or None, \
+            probability or None
+
+    @staticmethod
+    def _filter_probs(rows, classifier, class_, version, ranking, probability):
+        """Apply the probability-table conditions (rows come from `_prob_pairs`)."""
+        if classifier:
+            rows = [ip for ip in rows if ip[1][0] == classifier]
+        if class_:
+            rows = [ip for ip in rows if ip[1][2] == class_]
+        if version:
+            rows = [ip for ip in rows if ip[1][1] == version]
+        if ranking:
+            rows = [ip for ip in rows if _pg_eq(ip[1][4], ranking)]
+        if probability:
+            if probability != probability:  # NaN: only NaN is >= NaN in Postgres
+                rows = [ip for ip in rows if ip[1][3] != ip[1][3]]
+            else:
+                try:
+                    rows = [ip for ip in rows if (x := ip[1][3]) is not None
+                            and (x != x or x >= probability)]
+                except TypeError:
+                    rows = [ip for ip in rows if _pg_ge(ip[1][3], probability)]
+        return rows
+
+    def select(self, args):
+        """The rows ``(object index, probability tuple or None)`` of a list query, ordered."""
+        use_default = all(args[k] is None for k in
+                          ("classifier", "classifier_version", "ranking", "probability", "class"))
+        mask = self._object_mask(args)
+        conditions = None if use_default else self._prob_conditions(args)
+        if use_default:
+            selected = self._default_join()
+        elif conditions is None:  # e.g. ranking=0: outer join without condition
+            selected = self._outer_join()
+        else:
+            classifier, class_, version, ranking, probability = conditions
+            if isinstance(ranking, int):
+                # start from the rows of this classifier and ranking (both already tested)
+                source = self._prob_pairs(classifier, ranking)
+                selected = self._filter_probs(source, None, class_, version, None, probability)
+            else:
+                source = self._prob_pairs(classifier, None)
+                selected = self._filter_probs(source, None, class_, version, ranking,
+                                              probability)
+        if mask is not None:
+            selected = [ip for ip in selected if mask[ip[0]]]
+        order_by, order_mode = args["order_by"], args["order_mode"]
+        if order_by:
+            if order_by in PROB_COLUMNS:
+                col = PROB_COLUMNS[order_by]
+                keys = [_sort_key(p[col] if p is not None else None) for _, p in selected]
+            else:
+                column_keys = self._column_keys(order_by)
+                keys = [column_keys[i] for i, _ in selected]
+            try:
+                order = sorted(range(len(selected)), key=keys.__getitem__,
+                               reverse=(order_mode == "DESC"))
+            except TypeError:  # mixed types in a column: compare as text
+                keys = [str(k) for k in keys]
+                order = sorted(range(len(selected)), key=keys.__getitem__,
+                               reverse=(order_mode == "DESC"))
+            selected = [selected[j] for j in order]
+        elif args["oid"]:
+            # ORDER BY oid != 'first', oid != 'second', ...: the requested order first
+            wanted = {}
+            for n, oid in enumerate(args["oid"]):
+                wanted.setdefault(oid, n)
+            last = len(args["oid"])
+            rows_of = self.ds.rows
+            selected = sorted(selected, key=lambda ip: wanted.get(rows_of[ip[0]].get("oid"), last))
+        return selected
+
+    @staticmethod
+    def list_item(row, prob):
+        item = {}
+        for key, value in row.items():
+            if key == "step_id_corr":
+                continue
+            item[key] = value
+        item["class"] = prob[2] if prob is not None else None
+        item["classifier"] = prob[0] if prob is not None else None
+        item["probability"] = prob[3] if prob is not None else None
+        item["step_id_corr"] = row.get("step_id_corr")
+        return item
+
+    def route_object_list(self, request):
+        args = parse_args(OBJECT_LIST_ARGS, request.args)
+        selected = self.select(args)
+        page, per_page, count = args["page"], args["page_size"], args["count"]
+        if page < 1:
+            page = 1
+        if per_page < 0:
+            per_page = 10
+        start = (page - 1) * per_page
+        items = selected[start:start + per_page]
+        total = min(len(selected), TOTAL_CAP) if count else None
+        pages = 0 if (per_page == 0 or total is None) else math.ceil(total / per_page)
+        has_next = page < pages
+        has_prev = page > 1
+        rows_of = self.ds.rows
+        envelope = {
+            "total": total,
+            "page": None,
+            "next": page + 1 if has_next else None,
+            "has_next": has_next,
+            "prev": page - 1 if has_prev else None,
+            "has_prev": has_prev,
+            "items": [self.list_item(rows_of[i], p) for i, p in items],
+        }
+        return json_response(200, _masked(request, envelope))
+
