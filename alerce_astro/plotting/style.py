@@ -20,6 +20,8 @@ LIMIT_ALPHA = 0.5
 #: Colour map of science and template stamps, and of the (signed) difference stamp.
 IMAGE_CMAP = "gray"
 DIFFERENCE_CMAP = "RdBu_r"
+#: Colour of NaN (missing) pixels in stamps, distinct from both ends of the colour maps.
+NAN_COLOR = "#DDAA33"
 #: Marker style of a target position on images and charts.
 TARGET_COLOR = "#EE3377"
 #: One colour and marker per catalog, cycled in this order.

@@ -1,7 +1,451 @@
-"""The methods of `~alerce_astro.AlerceClass` for this subpackage (a mixin)."""
+"""
+The stamp methods of `~alerce_astro.AlerceClass` (a mixin): `get_stamps`, `get_images`,
+`get_avro_info` and `plot_stamps`.
+
+How a stamp set is fetched:
+
+1. the alert: without ``candid``, the object's latest detection that has stamps (the ALeRCE
+   tutorial's documented behaviour; ``candid="first"`` for the discovery alert); with it,
+   that detection. Both come from one ``/objects/{oid}/detections`` request, which also gives the
+   candidate's position, time and band. A candid that is not among the object's detections is
+   looked up in the stamp service's alert record (``/get_avro_info``). What was found for a
+   candid is cached for good (it never changes), so asking again for the same candid sends no
+   request at all;
+2. the three cutouts, fetched at once (one thread each), each cached for good by candid;
+3. decoding (`~alerce_astro.stamps.cutouts.read_cutout`) and the approximate WCS
+   (`~alerce_astro.stamps.wcs.cutout_wcs`).
+"""
+
+import json
+import math
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from astropy import units as u
+from astropy.time import Time
+
+from ..cache import request_key
+from ..exceptions import (
+    AlerceWarning,
+    InvalidQueryError,
+    ObjectNotFoundError,
+    RemoteServiceError,
+    ResponseFormatError,
+)
+from ..surveys.ztf import columns, ids
+from ..surveys.ztf.routes import route_url
+from ..transport import parse_json
+from .cutouts import STAMP_TYPES, read_cutout
+from .stampset import StampSet, make_stamp
+from .wcs import locate_in_difference, reference_pixel
 
 __all__ = ["StampQueries"]
 
+_MJD_OF_JD0 = 2400000.5
+#: Which alert ``candid=None`` means: ``"last"``, the latest alert with stamps, as the ALeRCE
+#: tutorial documents it (``"first"``, the discovery alert the stamp classifier saw, on request).
+DEFAULT_ALERT = "last"
+_WHICH = ("first", "last")
+
 
 class StampQueries:
-    """Methods of `~alerce_astro.AlerceClass` for stamps; see the class for settings."""
+    """Methods of `~alerce_astro.AlerceClass` for alert image stamps; see the class for
+    settings."""
+
+    def get_stamps(self, oid, *, candid=None, subpixel=False, cache=None,
+                   get_query_payload=False):
+        """
+        The science, template and difference cutouts of an alert, with sky coordinates.
+
+        Parameters
+        ----------
+        oid : str
+            A ZTF object id.
+        candid : int, str, optional
+            The alert (detection) whose stamps to get, or ``"last"`` (the default: the
+            object's latest detection that has stamps, as the ALeRCE tutorial documents) or
+            ``"first"`` (its discovery alert, the one the stamp classifier saw).
+        subpixel : bool, optional
+            Also fetch the alert's record (`get_avro_info`: one more request, sent together
+            with the images and cached for good) to place the candidate at its sub-pixel
+            position in the WCS: about 0.05 pixel instead of up to 0.5 pixel.
+        cache : bool, optional
+            Use the cache (default: astroquery's ``cache_conf.cache_active``). Stamps never
+            change and are kept for good; see `clear_cache`.
+        get_query_payload : bool, optional
+            Return the requests instead of sending them (a list of dicts: the detections
+            request, then the three images' requests when ``candid`` is given).
+
+        Returns
+        -------
+        `~alerce_astro.stamps.StampSet`
+            Three `~astropy.nddata.NDData` (``science``, ``template``, ``difference``), each
+            with ``data`` in the alert's pixel order, ``unit`` DN, an approximate ``wcs`` and
+            ``meta``.
+
+        Raises
+        ------
+        InvalidQueryError
+            For a malformed oid or candid, or a candid that belongs to another object.
+        ObjectNotFoundError
+            If the object does not exist, has no detection with stamps, or the stamp service
+            has no stamps for the candid.
+        ResponseFormatError
+            If the service sent something that is not a FITS cutout.
+
+        Examples
+        --------
+        >>> stamps = alerce.get_stamps("ZTF18aaqfhlj")   # doctest: +SKIP
+        >>> stamps.science.wcs.pixel_to_world(31, 31)      # doctest: +SKIP
+        """
+        oid = ids.validate_oid(oid)
+        candid, which = _candid_argument(candid)
+        if not isinstance(subpixel, bool):
+            raise InvalidQueryError(f"subpixel must be True or False, got {subpixel!r}")
+        if get_query_payload:
+            payloads = [self._payload(route_url(self.urls, "detections", oid=oid), [])]
+            if candid is not None:
+                url = route_url(self.urls, "stamp")
+                payloads += [self._payload(url, _stamp_params(oid, candid, kind))
+                             for kind in STAMP_TYPES]
+            return payloads
+        record = self._stamp_record(oid, candid, which, cache)
+        return self._stamp_set(oid, record, subpixel=subpixel, cache=cache)
+
+    def get_images(self, oid, *, candid=None, subpixel=False, cache=None,
+                   get_query_payload=False):
+        """
+        The cutouts of an alert as FITS: a list of three `~astropy.io.fits.HDUList`.
+
+        The astroquery form of `get_stamps` (same arguments): science, template, difference,
+        each one primary HDU with the pixels in the alert's order and a header carrying the
+        approximate WCS (``WCSNAME``, ``WCSAPPRX`` and ``COMMENT`` say so), ``STAMPTYP``,
+        ``OBJECT``, ``CANDID``, ``FILTER``, ``MJD-OBS`` and the candidate's position.
+
+        Returns
+        -------
+        list of `~astropy.io.fits.HDUList`
+
+        Examples
+        --------
+        >>> science, template, difference = alerce.get_images("ZTF18aaqfhlj")  # doctest: +SKIP
+        >>> science[0].header["STAMPTYP"]                                     # doctest: +SKIP
+        'science'
+        """
+        stamps = self.get_stamps(oid, candid=candid, subpixel=subpixel, cache=cache,
+                                 get_query_payload=get_query_payload)
+        if get_query_payload:
+            return stamps
+        return stamps.to_hdulists()
+
+    def get_avro_info(self, candid, *, oid=None, cache=None, get_query_payload=False):
+        """
+        The alert packet of a candid without its cutouts, as the stamp service gives it.
+
+        Parameters
+        ----------
+        candid : int or str
+            The alert's candid.
+        oid : str, optional
+            Its object id (the service does not need it).
+        cache : bool, optional
+            Use the cache (alerts never change: kept for good).
+        get_query_payload : bool, optional
+            Return the request instead of sending it.
+
+        Returns
+        -------
+        dict
+            The alert as JSON: ``objectId``, ``candid``, ``candidate`` (every column of the
+            ZTF alert schema: ``ra``, ``dec``, ``jd``, ``fid``, ``xpos``, ``ypos``,
+            ``magpsf``...), ``prv_candidates`` and more. candids are exact Python ints.
+
+        Raises
+        ------
+        InvalidQueryError
+            For a malformed candid or oid.
+        ObjectNotFoundError
+            If the service has no alert with that candid.
+
+        Examples
+        --------
+        >>> alert = alerce.get_avro_info(1786550031115010000)   # doctest: +SKIP
+        >>> alert["candidate"]["magpsf"]                         # doctest: +SKIP
+        """
+        candid = ids.validate_candid(candid)
+        params = [("candid", candid)]
+        if oid is not None:
+            params.append(("oid", ids.validate_oid(oid)))
+        url = route_url(self.urls, "avro_info")
+        if get_query_payload:
+            return self._payload(url, params)
+        try:
+            return self._get(url, params, cache=cache, static=True,
+                             parse=lambda a: parse_json(a, expect=dict, what="alert"))
+        except ObjectNotFoundError as exc:
+            raise ObjectNotFoundError(
+                f"the stamp service has no alert with candid {candid} ({exc})") from None
+
+    def plot_stamps(self, oid, *, candid=None, subpixel=False, cache=None, **kwargs):
+        """
+        Fetch an alert's stamps and plot them: `get_stamps` then
+        `alerce_astro.plotting.plot_stamps`.
+
+        Parameters
+        ----------
+        oid : str
+            A ZTF object id.
+        candid : int or str, optional
+            The alert, ``"last"`` (default) or ``"first"``: as for `get_stamps`.
+        subpixel, cache
+            As for `get_stamps`.
+        **kwargs
+            Passed to `alerce_astro.plotting.plot_stamps` (``fig``, ``figsize``...).
+
+        Returns
+        -------
+        `~matplotlib.figure.Figure`
+
+        Examples
+        --------
+        >>> fig = alerce.plot_stamps("ZTF18aaqfhlj")   # doctest: +SKIP
+        """
+        from ..plotting.stamps import plot_stamps
+
+        stamps = self.get_stamps(oid, candid=candid, subpixel=subpixel, cache=cache)
+        return plot_stamps(stamps, **kwargs)
+
+    # -- the alert behind the stamps --------------------------------------------------------
+    def _record_url(self):
+        # Not a real URL: the name of the cache entries holding what was found for a candid.
+        return route_url(self.urls, "stamp") + "#alert-record"
+
+    def _record_key(self, oid, candid):
+        return request_key("GET", self._record_url(), [("oid", oid), ("candid", str(candid))])
+
+    def _stamp_record(self, oid, candid, which, cache):
+        """candid, ra, dec, mjd, fid, isdiffpos (and maybe xpos/ypos) of the alert."""
+        store, _ = self._cache_for(cache, static=True)
+        if candid is not None and store is not None:
+            body = store.get(self._record_key(oid, candid), max_age=None)
+            record = _load_record(body)
+            if record is not None:
+                return record
+        record = self._record_from_detections(oid, candid, which, cache)
+        if record is None:  # a candid that is not among the object's detections
+            alert = self.get_avro_info(candid, oid=oid, cache=cache)
+            record = _record_from_alert(alert, oid, candid)
+        if store is not None:
+            store.put(self._record_key(oid, record["candid"]),
+                      json.dumps(record).encode(), url=self._record_url())
+        return record
+
+    def _record_from_detections(self, oid, candid, which, cache):
+        url = route_url(self.urls, "detections", oid=oid)
+        try:
+            rows, _ = self._get_json(url, what="detections", cache=cache)
+        except ObjectNotFoundError as exc:
+            raise ObjectNotFoundError(f"{oid}: no such object at ALeRCE ({exc})") from None
+        table = columns.DETECTION.table(rows or [])
+        records = [_row_record(row) for row in table]
+        records = [r for r in records if r is not None]
+        if candid is not None:
+            return next((r for r in records if r["candid"] == candid), None)
+        with_stamps = [r for r in records if r["has_stamp"]]
+        if not with_stamps:
+            detail = (f"none of its {len(records)} detections has stamps (has_stamp is false: "
+                      f"they came with later alerts as previous candidates)" if records
+                      else "it has no detections")
+            raise ObjectNotFoundError(f"{oid} has no stamps: {detail}")
+        pick = min if which == "first" else max
+        return pick(with_stamps, key=lambda r: (r["mjd"], r["candid"]))
+
+    # -- the images -------------------------------------------------------------------------
+    def _stamp_set(self, oid, record, *, subpixel, cache):
+        candid = record["candid"]
+        url = route_url(self.urls, "stamp")
+        want_alert = subpixel and record.get("xpos") is None
+
+        def fetch_image(kind):
+            return self._get(url, _stamp_params(oid, candid, kind), cache=cache, static=True,
+                             parse=lambda a: read_cutout(a.body, source=f"GET {a.url}"))
+
+        jobs = {kind: (fetch_image, kind) for kind in STAMP_TYPES}
+        if want_alert:
+            jobs["alert"] = (lambda _: self.get_avro_info(candid, oid=oid, cache=cache), None)
+        with ThreadPoolExecutor(max_workers=len(jobs),
+                                thread_name_prefix="alerce-stamps") as pool:
+            futures = {name: pool.submit(func, arg) for name, (func, arg) in jobs.items()}
+        outcome = {}
+        for name, future in futures.items():
+            try:
+                outcome[name] = future.result()
+            except RemoteServiceError as exc:
+                outcome[name] = exc
+        for kind in STAMP_TYPES:
+            if isinstance(outcome[kind], Exception):
+                raise _stamp_error(outcome[kind], oid, candid, kind, record)
+        record = dict(record)
+        if want_alert:
+            alert = outcome["alert"]
+            position = {} if isinstance(alert, Exception) else _position_in_image(alert)
+            record.update(position)
+            if not position:
+                reason = alert if isinstance(alert, Exception) else "it has no xpos/ypos"
+                warnings.warn(f"subpixel=True: the alert record of candid {candid} could not "
+                              f"be used ({reason}); the candidate is placed at the centre of "
+                              f"its pixel (within 0.5 pixel)", AlerceWarning)
+        cutouts = [outcome[kind] for kind in STAMP_TYPES]
+        clipped = any(None in reference_pixel(c.shape) for c in cutouts)
+        if clipped and record.get("xpos") is None and "alert" not in outcome:
+            # Which side of a clipped cutout is missing is told by the alert's xpos/ypos.
+            try:
+                record.update(_position_in_image(self.get_avro_info(candid, oid=oid,
+                                                                    cache=cache)))
+            except RemoteServiceError:
+                pass  # fall back on the difference image below
+        meta = self._meta(url, _stamp_params(oid, candid, STAMP_TYPES[0]))
+        meta.update(_alert_meta(oid, record))
+        stamps = []
+        for kind, cutout in zip(STAMP_TYPES, cutouts, strict=True):
+            reference, origin = _reference(cutout, cutouts[2], record)
+            stamp_meta = dict(meta, reference_pixel_from=origin)
+            unit = u.Unit(cutout.unit or "DN", parse_strict="silent")
+            stamps.append(make_stamp(cutout.data, kind=kind, meta=stamp_meta,
+                                     reference=reference, unit=unit, header=cutout.header))
+        return StampSet(*stamps, meta=meta)
+
+
+def _candid_argument(candid):
+    """``(candid or None, "first"/"last")`` from the ``candid`` argument."""
+    if candid is None:
+        return None, DEFAULT_ALERT
+    if isinstance(candid, str) and candid.strip().lower() in _WHICH:
+        return None, candid.strip().lower()
+    if isinstance(candid, str) and not candid.strip().isdigit():
+        raise InvalidQueryError(f"candid={candid!r} is neither a candid (a positive integer) "
+                                f"nor one of {_WHICH}")
+    return ids.validate_candid(candid), None
+
+
+def _stamp_params(oid, candid, kind):
+    return [("candid", candid), ("type", kind), ("format", "fits"), ("oid", oid)]
+
+
+def _stamp_error(exc, oid, candid, kind, record):
+    what = f"the {kind} stamp of {oid} (candid {candid})"
+    if isinstance(exc, ObjectNotFoundError):
+        hint = ""
+        if record.get("has_stamp") is False:
+            hint = (" This detection has has_stamp false: it came with a later alert as a "
+                    "previous candidate and has no cutouts of its own.")
+        return ObjectNotFoundError(f"the stamp service has no {kind} stamp for {oid} "
+                                   f"candid {candid}.{hint} ({exc})")
+    if isinstance(exc, ResponseFormatError):
+        return ResponseFormatError(f"{what} could not be decoded: {exc}")
+    return type(exc)(f"{what}: {exc}")
+
+
+def _finite(value):
+    return value is not None and not (isinstance(value, float) and not math.isfinite(value))
+
+
+def _row_record(row):
+    """The stamp-relevant part of one detection row, or None if it lacks what is needed."""
+    def value(name):
+        v = row[name]
+        return None if v is np.ma.masked else v
+
+    candid, mjd, ra, dec = (value(name) for name in ("candid", "mjd", "ra", "dec"))
+    if candid is None or mjd is None or ra is None or dec is None:
+        return None
+    fid, isdiffpos = value("fid"), value("isdiffpos")
+    return {"candid": int(candid), "mjd": float(mjd), "ra": float(ra), "dec": float(dec),
+            "fid": None if fid is None else int(fid),
+            "isdiffpos": None if isdiffpos is None else int(isdiffpos),
+            "has_stamp": bool(value("has_stamp") or False)}
+
+
+def _record_from_alert(alert, oid, candid):
+    """The record of a candid from its alert packet (``/get_avro_info``)."""
+    candidate = alert.get("candidate") if isinstance(alert.get("candidate"), dict) else alert
+    owner = alert.get("objectId") or alert.get("oid")
+    if isinstance(owner, str) and owner != oid:
+        raise InvalidQueryError(f"candid {candid} is an alert of {owner}, not of {oid}")
+    try:
+        ra, dec = float(candidate["ra"]), float(candidate["dec"])
+        if "jd" in candidate:
+            mjd = float(candidate["jd"]) - _MJD_OF_JD0
+        else:
+            mjd = float(alert.get("mjd", candidate.get("mjd")))
+    except (KeyError, TypeError, ValueError):
+        raise ResponseFormatError(f"the alert record of candid {candid} has no usable "
+                                  f"ra/dec/jd") from None
+    fid = candidate.get("fid")
+    record = {"candid": int(candid), "mjd": mjd, "ra": ra, "dec": dec,
+              "fid": int(fid) if isinstance(fid, (int, float)) and _finite(fid) else None,
+              "isdiffpos": _isdiffpos(candidate.get("isdiffpos")), "has_stamp": True}
+    record.update(_position_in_image(alert))
+    return record
+
+
+def _position_in_image(alert):
+    """``xpos``/``ypos`` of the candidate in the science image, when the alert has them."""
+    candidate = alert.get("candidate") if isinstance(alert.get("candidate"), dict) else alert
+    x, y = candidate.get("xpos"), candidate.get("ypos")
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+           for v in (x, y)):
+        return {"xpos": float(x), "ypos": float(y)}
+    return {}
+
+
+def _isdiffpos(value):
+    if isinstance(value, str):
+        return 1 if value.strip().lower() in ("t", "1", "true") else -1
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return 1 if value > 0 else -1
+    return None
+
+
+def _load_record(body):
+    if body is None:
+        return None
+    try:
+        record = json.loads(body)
+    except ValueError:
+        return None
+    needed = ("candid", "mjd", "ra", "dec")
+    if not isinstance(record, dict) or not all(k in record for k in needed):
+        return None
+    return record
+
+
+def _alert_meta(oid, record):
+    fid = record.get("fid")
+    mjd = record["mjd"]
+    return {
+        "oid": oid,
+        "candid": int(record["candid"]),
+        "mjd": mjd,
+        "date": Time(mjd, format="mjd", scale="utc").isot,
+        "fid": fid,
+        "band": ids.band_name(fid) if fid is not None else None,
+        "ra": record["ra"],
+        "dec": record["dec"],
+        "isdiffpos": record.get("isdiffpos"),
+    }
+
+
+def _reference(cutout, difference, record):
+    """The candidate's pixel in one cutout, and where that came from."""
+    x, y = record.get("xpos"), record.get("ypos")
+    if x is not None and y is not None:
+        return reference_pixel(cutout.shape, xpos=x, ypos=y), "alert xpos/ypos"
+    ref = reference_pixel(cutout.shape)
+    if None not in ref:
+        return ref, "cutout centre"
+    if difference.shape == cutout.shape:
+        return (locate_in_difference(difference.data, record.get("isdiffpos") or 1),
+                "difference image (clipped cutout; the alert's xpos/ypos were not available)")
+    return ((cutout.shape[1] - 1) / 2, (cutout.shape[0] - 1) / 2), "array centre (unknown)"

@@ -1,0 +1,164 @@
+"""
+`plot_stamps`: the science, template and difference cutouts of an alert side by side, with sky
+axes. Works wherever matplotlib does (scripts, notebooks, the Agg backend); matplotlib is
+imported only when a plot is drawn.
+"""
+
+import numpy as np
+
+from ..exceptions import InvalidQueryError
+from . import style
+
+__all__ = ["plot_stamps"]
+
+#: Radius of the circle drawn around the candidate, in pixels (about 5 arcsec).
+MARKER_RADIUS = 5.0
+_TITLES = {"science": "Science", "template": "Template", "difference": "Difference"}
+
+
+def plot_stamps(stamps=None, *, oid=None, candid=None, client=None, fig=None, figsize=None,
+                marker=True, contrast=0.25, cmap=None, difference_cmap=None, **imshow_kwargs):
+    """
+    Plot an alert's three cutouts: north up, east left, with RA/Dec axes.
+
+    Each panel is a `~astropy.visualization.wcsaxes.WCSAxes` on the stamp's approximate WCS.
+    Science and template are scaled by `~astropy.visualization.ZScaleInterval` each (over
+    every finite pixel); the
+    difference uses a scale symmetric around zero (the larger of the two z-scale limits) and a
+    diverging colour map, so that a brightening shows in one colour and a fading in the other.
+    A circle marks the candidate. Titles give the type, band and time; the figure's title the
+    object and candid.
+
+    Parameters
+    ----------
+    stamps : `~alerce_astro.stamps.StampSet` or str, optional
+        The stamps to plot (from `~alerce_astro.AlerceClass.get_stamps`), or an object id.
+    oid : str, optional
+        Fetch the stamps of this object first (with ``client``), instead of giving ``stamps``.
+    candid : int or str, optional
+        With ``oid``: the alert, or ``"first"`` (default) or ``"last"`` (see
+        `~alerce_astro.AlerceClass.get_stamps`).
+    client : `~alerce_astro.AlerceClass`, optional
+        The client that fetches (default: ``alerce_astro.Alerce``).
+    fig : `~matplotlib.figure.Figure`, optional
+        Draw into this figure (its existing axes are left alone); a new one by default.
+    figsize : tuple, optional
+        Size of a new figure in inches (default 11 x 4).
+    marker : bool, optional
+        Draw the circle around the candidate.
+    contrast : float, optional
+        ``contrast`` of `~astropy.visualization.ZScaleInterval` (lower: wider range).
+    cmap, difference_cmap : str or `~matplotlib.colors.Colormap`, optional
+        Colour maps of science/template and of the difference (default:
+        `alerce_astro.plotting.style.IMAGE_CMAP` and ``DIFFERENCE_CMAP``).
+    **imshow_kwargs
+        Passed to `~matplotlib.axes.Axes.imshow` (e.g. ``interpolation``).
+
+    Returns
+    -------
+    `~matplotlib.figure.Figure`
+        With three WCSAxes, in the order science, template, difference.
+
+    Raises
+    ------
+    InvalidQueryError
+        If neither ``stamps`` nor ``oid`` is given, or both are.
+
+    Examples
+    --------
+    >>> from alerce_astro.plotting import plot_stamps
+    >>> fig = plot_stamps(stamps)                                        # doctest: +SKIP
+    >>> fig = plot_stamps(oid="ZTF18aaqfhlj", client=alerce)             # doctest: +SKIP
+    >>> fig.savefig("stamps.png")                                        # doctest: +SKIP
+    """
+    if isinstance(stamps, str):
+        if oid is not None:
+            raise InvalidQueryError("give the object id once: plot_stamps(oid=...)")
+        stamps, oid = None, stamps
+    if stamps is None:
+        if oid is None:
+            raise InvalidQueryError("plot_stamps needs stamps (from get_stamps) or oid=...")
+        if client is None:
+            from .. import Alerce as client
+        stamps = client.get_stamps(oid, candid=candid)
+    elif oid is not None or candid is not None:
+        raise InvalidQueryError("give either stamps or oid/candid to plot_stamps, not both")
+
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle
+
+    if fig is None:
+        fig = plt.figure(figsize=figsize or (11, 4))
+    shown = stamps.north_up()
+    target = shown.position
+    for index, (kind, stamp) in enumerate(shown.items()):
+        ax = fig.add_subplot(1, 3, index + 1, projection=stamp.wcs)
+        difference = kind == "difference"
+        norm = _norm(stamp.data, contrast=contrast, symmetric=difference)
+        colormap = _colormap(difference_cmap or style.DIFFERENCE_CMAP if difference
+                             else cmap or style.IMAGE_CMAP)
+        options = {"interpolation": "nearest"}
+        options.update(imshow_kwargs)
+        ax.imshow(stamp.data, origin="lower", cmap=colormap, norm=norm, **options)
+        ny, nx = stamp.data.shape
+        ax.set_xlim(-0.5, nx - 0.5)
+        ax.set_ylim(-0.5, ny - 0.5)
+        if marker:
+            x, y = stamp.wcs.world_to_pixel(target)
+            ax.add_patch(Circle((float(x), float(y)), MARKER_RADIUS, fill=False,
+                                edgecolor=style.TARGET_COLOR, linewidth=1.2,
+                                label="candidate"))
+        _sky_axes(ax, first=index == 0)
+        ax.set_title(_title(kind, shown), fontsize="medium")
+    fig.suptitle(f"{shown.oid}  candid {shown.candid}", fontsize="medium")
+    return fig
+
+
+def _norm(data, *, contrast, symmetric):
+    from astropy.visualization import ImageNormalize, ZScaleInterval
+
+    finite = np.asarray(data, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        vmin, vmax = -1.0, 1.0
+    else:
+        # Every pixel as sample (a cutout is small): the scale then does not depend on the
+        # pixel order, so the alert's order and the north-up copy get the same one.
+        vmin, vmax = ZScaleInterval(n_samples=finite.size, contrast=contrast).get_limits(finite)
+    if symmetric:
+        limit = max(abs(vmin), abs(vmax)) or 1.0
+        vmin, vmax = -limit, limit
+    elif vmax <= vmin:
+        vmax = vmin + 1.0
+    return ImageNormalize(vmin=vmin, vmax=vmax, clip=False)
+
+
+def _colormap(name):
+    import matplotlib
+
+    colormap = matplotlib.colormaps[name] if isinstance(name, str) else name
+    bad = getattr(style, "NAN_COLOR", None)
+    if bad is not None:
+        colormap = colormap.with_extremes(bad=bad)
+    return colormap
+
+
+def _sky_axes(ax, *, first):
+    ra, dec = ax.coords[0], ax.coords[1]
+    ra.set_major_formatter("hh:mm:ss.s")
+    dec.set_major_formatter("dd:mm:ss")
+    ra.set_ticks(number=3)
+    dec.set_ticks(number=3)
+    ra.set_axislabel("RA")
+    ra.set_ticklabel(exclude_overlapping=True)
+    if first:
+        dec.set_axislabel("Dec", minpad=0.5)
+    else:
+        dec.set_axislabel("")
+        dec.set_ticklabel_visible(False)
+
+
+def _title(kind, stamps):
+    band = f"{stamps.band} band" if stamps.band else "unknown band"
+    date = stamps.time.iso[:16] + " UTC" if np.isfinite(stamps.mjd) else ""
+    return f"{_TITLES.get(kind, kind)} ({band})\n{date}"
