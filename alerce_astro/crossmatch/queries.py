@@ -1,7 +1,420 @@
-"""The methods of `~alerce_astro.AlerceClass` for this subpackage (a mixin)."""
+"""The catsHTM methods of `~alerce_astro.AlerceClass` (a mixin): cone searches, nearest sources
+and redshifts from about thirty external catalogs."""
+
+import math
+import warnings
+
+import numpy as np
+from astropy import units as u
+from astropy.coordinates import SkyCoord
+from astropy.table import Column, Table, vstack
+
+from ..exceptions import InvalidQueryError, NoResultsWarning, RemoteServiceError
+from ..transport import parse_json
+from ..validation import parse_coordinates, parse_radius
+from .catalogs import PHOTOMETRIC_REDSHIFT_COLUMNS, catalog_table, catshtm_url, get_catalog
+from .catalogs import find_catalog as _find_catalog
+from .parse import build_table, split_answer
+from .result import CrossmatchResult, Redshift
 
 __all__ = ["CrossmatchQueries"]
 
+#: Largest cone accepted: a degree already returns tens of thousands of sources per catalog.
+MAX_RADIUS = 1 * u.deg
+_SERVICE = "ALeRCE catsHTM"
+
 
 class CrossmatchQueries:
-    """Methods of `~alerce_astro.AlerceClass` for crossmatch; see the class for settings."""
+    """Methods of `~alerce_astro.AlerceClass` for catsHTM crossmatches; see the class for
+    settings."""
+
+    # ----------------------------------------------------------------------------------------
+    def list_catalogs(self):
+        """
+        The catalogs of the catsHTM service (no request is sent).
+
+        Returns
+        -------
+        `~astropy.table.Table`
+            ``catalog`` (display name, the key of results), ``catshtm_name`` (the name sent to
+            the service), ``description``, ``default_radius`` (arcsec, used by `query_nearest`
+            without a radius), ``ra_column``, ``dec_column``, ``redshift`` and
+            ``redshift_columns``.
+
+        Examples
+        --------
+        >>> from alerce_astro import Alerce
+        >>> cats = Alerce.list_catalogs()
+        >>> len(cats)
+        33
+        >>> print(cats.loc["2MASS"]["catshtm_name"], cats.loc["GAIA/DR2"]["default_radius"])
+        TMASS 0.1
+        """
+        return catalog_table()
+
+    # ----------------------------------------------------------------------------------------
+    def query_catalogs(self, target, *, radius, catalogs=None, get_query_payload=False,
+                       cache=None):
+        """
+        Every catalog source within ``radius`` of a target (catsHTM cone search).
+
+        Parameters
+        ----------
+        target : str or `~astropy.coordinates.SkyCoord`
+            A ZTF object id (its mean position is looked up with `query_object`), a
+            `~astropy.coordinates.SkyCoord` or a position string (``"357.73373 14.20514"``).
+        radius : `~astropy.units.Quantity` or str
+            Search radius, e.g. ``10 * u.arcsec`` or ``"10 arcsec"``; at most 1 degree.
+        catalogs : str or list of str, optional
+            Catalogs to search, by display or catsHTM name (see `list_catalogs`); all of them
+            by default (one request), otherwise one request per catalog.
+        get_query_payload : bool, optional
+            Return the (first) request instead of sending it. An object id is still resolved
+            to its position, which takes one request to the ZTF API.
+        cache : bool, optional
+            Use the cache.
+
+        Returns
+        -------
+        `~alerce_astro.crossmatch.CrossmatchResult`
+            A mapping of catalog display name to `~astropy.table.Table`, each with parsed
+            units, masked values where the service sent none, a ``coord``
+            `~astropy.coordinates.SkyCoord` column and the ``separation`` from the target,
+            sorted by it. Without ``catalogs``, only catalogs with sources appear; catalogs
+            asked for by name always appear, empty if nothing was found.
+
+        Raises
+        ------
+        InvalidQueryError
+            For a radius without unit or out of range, an unknown catalog, an unparsable
+            position or a malformed object id.
+        ResponseFormatError
+            If the service answers with an error message (it does so with status 200 for
+            invalid arguments) or with something of no known shape.
+
+        Warns
+        -----
+        NoResultsWarning
+            If no catalog has a source within ``radius``.
+
+        Examples
+        --------
+        >>> from alerce_astro.testing import SampleServer
+        >>> import astropy.units as u
+        >>> with SampleServer() as server:  # doctest: +SKIP
+        ...     result = server.client().query_catalogs("357.73373 14.20514",
+        ...                                             radius=10 * u.arcsec)
+        """
+        radius = _cone_radius(radius)
+        chosen = _catalog_list(catalogs)
+        coord, oid = self._crossmatch_target(target, cache=cache)
+        position = _position_params(coord)
+        if chosen is None:
+            requests = [(catshtm_url(self.urls, "conesearch_all"),
+                         position + [("radius", _number(radius.arcsec))], None)]
+        else:
+            requests = [(catshtm_url(self.urls, "conesearch"),
+                         [("catalog", c.name)] + position + [("radius",
+                                                              _number(radius.arcsec))], c)
+                        for c in chosen]
+        if get_query_payload:
+            return self._payload(requests[0][0], requests[0][1])
+        tables, meta = self._catshtm_tables(requests, coord=coord, oid=oid, radius=radius,
+                                            cache=cache)
+        result = CrossmatchResult(tables, target=coord, radius=radius, kind="conesearch",
+                                  meta=meta)
+        if not result.nsources:
+            where = ", ".join(c.display_name for c in chosen) if chosen else "any catalog"
+            warnings.warn(f"no source in {where} within {radius.to(u.arcsec):.4g} of "
+                          f"{_where(coord, oid)}", NoResultsWarning)
+        return result
+
+    # ----------------------------------------------------------------------------------------
+    def query_nearest(self, target, *, catalogs=None, radius=None, per_catalog=False,
+                      get_query_payload=False, cache=None):
+        """
+        The closest source to a target in each catalog (catsHTM crossmatch).
+
+        Parameters
+        ----------
+        target : str or `~astropy.coordinates.SkyCoord`
+            A ZTF object id, a `~astropy.coordinates.SkyCoord` or a position string.
+        catalogs : str or list of str, optional
+            Catalogs to match, by display or catsHTM name; all by default (one request).
+        radius : `~astropy.units.Quantity` or str, optional
+            Largest distance of a match; by default each catalog's own (``default_radius`` of
+            `list_catalogs`: 50 arcsec for most, 0.1 arcsec for Gaia).
+        per_catalog : bool, optional
+            Return a `~alerce_astro.crossmatch.CrossmatchResult` of one-row tables with every
+            column of each catalog, instead of the one summary table.
+        get_query_payload : bool, optional
+            Return the (first) request instead of sending it.
+        cache : bool, optional
+            Use the cache.
+
+        Returns
+        -------
+        `~astropy.table.Table`
+            One row per catalog with a match, nearest first: ``catalog`` (display name),
+            ``catshtm_name``, ``ra``, ``dec`` (deg), ``coord`` and ``distance`` (arcsec, as
+            computed by the service). The catalogs' own columns are in the
+            ``per_catalog=True`` result.
+
+        Raises
+        ------
+        InvalidQueryError
+            For a bad radius, catalog, position or object id.
+        ResponseFormatError
+            If the service answers with an error message or an unknown shape.
+
+        Warns
+        -----
+        NoResultsWarning
+            If no catalog has a match.
+
+        Examples
+        --------
+        >>> nearest = alerce.query_nearest("ZTF20aaelulu")   # doctest: +SKIP
+        >>> nearest["catalog", "distance"]                   # doctest: +SKIP
+        """
+        if radius is not None:
+            radius = _cone_radius(radius)
+        chosen = _catalog_list(catalogs)
+        coord, oid = self._crossmatch_target(target, cache=cache)
+        extra = [] if radius is None else [("radius", _number(radius.arcsec))]
+        position = _position_params(coord)
+        if chosen is None:
+            requests = [(catshtm_url(self.urls, "crossmatch_all"), position + extra, None)]
+        else:
+            requests = [(catshtm_url(self.urls, "crossmatch"),
+                         [("catalog", c.name)] + position + extra, c) for c in chosen]
+        if get_query_payload:
+            return self._payload(requests[0][0], requests[0][1])
+        tables, meta = self._catshtm_tables(requests, coord=coord, oid=oid, radius=radius,
+                                            cache=cache)
+        result = CrossmatchResult(tables, target=coord, radius=radius, kind="crossmatch",
+                                  meta=meta)
+        if not result.nsources:
+            where = ", ".join(c.display_name for c in chosen) if chosen else "any catalog"
+            within = (f"within {radius.to(u.arcsec):.4g}" if radius is not None
+                      else "within the catalogs' default radii")
+            warnings.warn(f"no match in {where} {within} of {_where(coord, oid)}",
+                          NoResultsWarning)
+        if per_catalog:
+            return result
+        return _nearest_table(result)
+
+    # ----------------------------------------------------------------------------------------
+    def get_redshift(self, target, *, radius=None, catalogs=None, cache=None):
+        """
+        The redshift of the catalog source nearest to a target: spectroscopic if any catalog
+        has one (SpecSDSS, NEDz), else photometric.
+
+        Parameters
+        ----------
+        target : str or `~astropy.coordinates.SkyCoord`
+            A ZTF object id, a `~astropy.coordinates.SkyCoord` or a position string.
+        radius : `~astropy.units.Quantity` or str, optional
+            Largest distance of a match (default: each catalog's own, 50 arcsec for SpecSDSS
+            and NEDz). A source that far may be a neighbour (a host galaxy, or another
+            object): check ``separation``.
+        catalogs : str or list of str, optional
+            Catalogs to look in (default: all, in one request).
+        cache : bool, optional
+            Use the cache.
+
+        Returns
+        -------
+        `~alerce_astro.crossmatch.Redshift` or None
+            ``z``, ``error``, ``catalog``, ``column``, ``spectroscopic``, ``separation`` and
+            ``coord`` of the nearest source with a redshift (spectroscopic ones first);
+            `None` if there is none.
+
+        Warns
+        -----
+        NoResultsWarning
+            When no catalog gives a redshift.
+
+        Examples
+        --------
+        >>> z = alerce.get_redshift("ZTF20aaelulu")   # doctest: +SKIP
+        >>> z.z, z.catalog, z.spectroscopic           # doctest: +SKIP
+        """
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NoResultsWarning)
+            result = self.query_nearest(target, catalogs=catalogs, radius=radius,
+                                        per_catalog=True, cache=cache)
+        found = [z for z in (_redshift_of(name, table) for name, table in result.items())
+                 if z is not None]
+        spectroscopic = [z for z in found if z.spectroscopic]
+        pool = spectroscopic or found
+        if not pool:
+            where = _where(result.target, result.meta.get("oid"))
+            warnings.warn(f"no catalog gives a redshift near {where}", NoResultsWarning)
+            return None
+        return min(pool, key=lambda z: z.separation.to_value(u.arcsec))
+
+    # ----------------------------------------------------------------------------------------
+    def _crossmatch_target(self, target, *, cache=None):
+        """The position of ``target`` (an oid is looked up) and the oid if one was given."""
+        if isinstance(target, str) and target.strip()[:3].upper() == "ZTF":
+            obj = self.query_object(target.strip(), cache=cache)
+            ra, dec = obj["meanra"][0], obj["meandec"][0]
+            if np.ma.is_masked(ra) or np.ma.is_masked(dec) or not (
+                    math.isfinite(float(ra)) and math.isfinite(float(dec))):
+                raise RemoteServiceError(f"object {target.strip()} has no mean position: "
+                                         f"give its coordinates instead")
+            return SkyCoord(float(ra) * u.deg, float(dec) * u.deg, frame="icrs"), \
+                str(obj["oid"][0])
+        return parse_coordinates(target, argument="target"), None
+
+    def _catshtm_tables(self, requests, *, coord, oid, radius, cache):
+        tables, meta = {}, {}
+        for url, params, catalog in requests:
+            raws = self._get(url, params, cache=cache,
+                             parse=lambda answer, c=catalog: split_answer(
+                                 parse_json(answer, expect=(dict, list, str, type(None)),
+                                            what="catsHTM answer"),
+                                 catalog=c.name if c is not None else None, url=answer.url))
+            meta = self._meta(url, params, service=_SERVICE)
+            meta.update(_target_meta(coord, oid, radius))
+            for raw in raws:
+                table = build_table(raw, target=coord, meta=meta)
+                name = table.meta["catalog"]
+                if name in tables:  # a catalog split in pieces: keep every row
+                    table = vstack([tables[name], table], metadata_conflicts="silent")
+                tables[name] = table
+            if catalog is not None and catalog.display_name not in tables:
+                tables[catalog.display_name] = _empty_table(catalog, meta)
+        if len(requests) > 1:
+            meta = dict(meta, url=[self._meta(url, params)["url"] for url, params, _ in
+                                   requests])
+        return tables, meta
+
+
+# --------------------------------------------------------------------------------------------
+def _cone_radius(radius):
+    angle = parse_radius(radius, maximum=MAX_RADIUS)
+    if angle.deg <= 0:
+        raise InvalidQueryError(f"radius={radius!r} must be larger than 0")
+    return angle
+
+
+def _catalog_list(catalogs):
+    """None for all catalogs, else the `Catalog` rows asked for, without repeats."""
+    if catalogs is None:
+        return None
+    names = [catalogs] if isinstance(catalogs, str) else catalogs
+    try:
+        names = list(names)
+    except TypeError:
+        raise InvalidQueryError(f"catalogs must be a catalog name or a list of them, got "
+                                f"{type(catalogs).__name__}") from None
+    if not names:
+        raise InvalidQueryError("catalogs is empty: give catalog names, or None for all")
+    chosen = []
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidQueryError(f"catalogs must hold catalog names, got {name!r}")
+        catalog = get_catalog(name)
+        if catalog not in chosen:
+            chosen.append(catalog)
+    return chosen
+
+
+def _number(value):
+    """A number as the service reads it: plain decimal, no float noise (10 not 10.000000001)."""
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _position_params(coord):
+    return [("ra", _number(coord.ra.deg)), ("dec", _number(coord.dec.deg))]
+
+
+def _target_meta(coord, oid, radius):
+    meta = {"target_ra": float(coord.ra.deg), "target_dec": float(coord.dec.deg)}
+    if oid:
+        meta["oid"] = oid
+    meta["radius"] = float(radius.to_value(u.arcsec)) if radius is not None else None
+    return meta
+
+
+def _where(coord, oid):
+    text = coord.to_string("decimal", precision=5)
+    return f"{oid} ({text})" if oid else text
+
+
+def _empty_table(catalog, meta):
+    table = Table(meta=dict(meta, catalog=catalog.display_name, catshtm_name=catalog.name))
+    table["coord"] = SkyCoord([], [], unit="deg", frame="icrs")
+    table["coord"].info.description = "Position (ICRS)"
+    table["separation"] = Column([], dtype=float, unit=u.arcsec,
+                                 description="Angular distance from the target")
+    return table
+
+
+def _nearest_table(result):
+    rows = [(name, t) for name, t in result.items() if len(t) and "coord" in t.colnames]
+    distance = [float(t["distance"][0]) if "distance" in t.colnames
+                and not np.ma.is_masked(t["distance"][0]) else float(t["separation"][0])
+                for _, t in rows]
+    order = np.argsort(distance, kind="stable")
+    rows = [rows[i] for i in order]
+    distance = [distance[i] for i in order]
+    table = Table(meta=dict(result.meta))
+    table.add_column(Column([n for n, _ in rows], name="catalog", dtype=str,
+                            description="Catalog (display name)"))
+    table.add_column(Column([t.meta.get("catshtm_name", n) for n, t in rows],
+                            name="catshtm_name", dtype=str,
+                            description="catsHTM name of the catalog"))
+    coords = [t["coord"][0] for _, t in rows]
+    ra = [c.ra.deg for c in coords]
+    dec = [c.dec.deg for c in coords]
+    table.add_column(Column(ra, name="ra", unit=u.deg, dtype=float,
+                            description="Right ascension of the match (ICRS)"))
+    table.add_column(Column(dec, name="dec", unit=u.deg, dtype=float,
+                            description="Declination of the match (ICRS)"))
+    table.add_column(SkyCoord(np.array(ra, dtype=float) * u.deg,
+                              np.array(dec, dtype=float) * u.deg, frame="icrs"), name="coord")
+    table["coord"].info.description = "Position of the match (ICRS)"
+    table.add_column(Column(distance, name="distance", unit=u.arcsec, dtype=float,
+                            description="Distance of the match from the target"))
+    return table
+
+
+def _find_column(colnames, name):
+    if name in colnames:
+        return name
+    lower = {c.lower(): c for c in colnames}
+    return lower.get(name.lower())
+
+
+def _redshift_of(name, table):
+    """The `Redshift` of a one-row (or nearest-first) table, or None."""
+    if not len(table) or "separation" not in table.colnames:
+        return None
+    info = _find_catalog(name)
+    columns = info.redshift_columns if info is not None else PHOTOMETRIC_REDSHIFT_COLUMNS
+    spectroscopic = bool(info.spectroscopic) if info is not None else False
+    for wanted in columns:
+        column = _find_column(table.colnames, wanted)
+        if column is None or table[column].dtype.kind not in "fiu":
+            continue
+        value = table[column][0]
+        if np.ma.is_masked(value) or not math.isfinite(float(value)):
+            continue
+        error = None
+        for err_name in (f"{column}Err", f"{column}_err", f"e_{column}", f"{column}_error",
+                         f"{column}err"):
+            err_column = _find_column(table.colnames, err_name)
+            if err_column is not None and table[err_column].dtype.kind in "fiu":
+                err = table[err_column][0]
+                if not np.ma.is_masked(err) and math.isfinite(float(err)):
+                    error = float(err)
+                break
+        return Redshift(z=float(value), error=error, catalog=name, column=column,
+                        spectroscopic=spectroscopic,
+                        separation=float(table["separation"][0]) * u.arcsec,
+                        coord=table["coord"][0] if "coord" in table.colnames else None)
+    return None

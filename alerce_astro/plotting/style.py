@@ -24,6 +24,12 @@ DIFFERENCE_CMAP = "RdBu_r"
 NAN_COLOR = "#DDAA33"
 #: Marker style of a target position on images and charts.
 TARGET_COLOR = "#EE3377"
+#: Finder charts: arrows, scale bar and labels (drawn with a dark outline so that they read on
+#: any background), and the background of parts of the field the image does not cover.
+FINDER_ANNOTATION_COLOR = "#FFFFFF"
+NO_DATA_COLOR = "#C8C8C8"
+#: The dashed circle of a crossmatch's search radius.
+SEARCH_RADIUS_COLOR = "0.5"
 #: One colour and marker per catalog, cycled in this order.
 CATALOG_COLORS = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
                   "#BBBBBB", "#000000"]

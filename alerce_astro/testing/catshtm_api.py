@@ -22,6 +22,8 @@ dataset's ``catalogs/<request name>.json``.
 import json
 import math
 
+from ..crossmatch.catalogs import CATALOGS, default_radius, display_name
+from ..crossmatch.catalogs import DEFAULT_RADIUS_ARCSEC as DEFAULT_CROSSMATCH_RADIUS
 from .ztf_api import angular_distance_deg, html_not_found
 
 __all__ = ["CATSHTM_CATALOGS", "CATALOG_DISPLAY_NAMES", "CATALOG_REQUEST_NAMES",
@@ -30,67 +32,23 @@ __all__ = ["CATSHTM_CATALOGS", "CATALOG_DISPLAY_NAMES", "CATALOG_REQUEST_NAMES",
 
 INVALID_ARGUMENTS = "Request contains one or more invalid arguments."
 
-#: Default crossmatch radius (arcsec) of the catalogs without their own.
-DEFAULT_CROSSMATCH_RADIUS = 50.0
+# The catalog table (request name, display name, default radius, answer order) has one home,
+# alerce_astro.crossmatch.catalogs, shared with the client. The server keeps unknown names as
+# they are (the client refuses them), so its name functions are lenient.
 
 #: The catalogs of the ALeRCE catsHTM service: (request name, display name in answers,
-#: default crossmatch radius in arcsec). The order is the service's answer order.
-CATSHTM_CATALOGS = (
-    ("TMASS", "2MASS", 50.0),
-    ("DECaLS", "DECaLS", 0.1),
-    ("GAIADR1", "GAIA/DR1", 0.1),
-    ("GAIADR2", "GAIA/DR2", 0.1),
-    ("NEDz", "NEDz", 50.0),
-    ("SDSSDR10", "SDSS/DR10", 50.0),
-    ("SDSSoffset", "SDSSoffset", 0.1),
-    ("SpecSDSS", "SpecSDSS", 50.0),
-    ("UKIDSS", "UKIDSS", 50.0),
-    ("APASS", "APASS", 2.0),
-    ("PTFpc", "PTFpc", 50.0),
-    ("UCAC4", "UCAC4", 50.0),
-    ("WISE", "WISE", 50.0),
-    ("AAVSO_VSX", "AAVSO_VSX", 50.0),
-    ("unWISE", "unWISE", 50.0),
-    ("AKARI", "AKARI", 50.0),
-    ("CRTS_per_var", "CRTS", 50.0),
-    ("Cosmos", "Cosmos", 50.0),
-    ("FIRST", "FIRST", 50.0),
-    ("GALEX", "GALEX", 50.0),
-    ("HSCv2", "HSCv2", 50.0),
-    ("IPHAS", "IPHAS", 50.0),
-    ("IRACgc", "IRACgc", 50.0),
-    ("NVSS", "NVSS", 10.8),
-    ("ROSATfsc", "ROSATfsc", 50.0),
-    ("SAGE", "SAGE", 50.0),
-    ("SWIREz", "SWIREz", 50.0),
-    ("SkyMapper", "SkyMapper", 0.4),
-    ("TMASSxsc", "2MASSxsc", 50.0),
-    ("VISTAviking", "VISTAviking", 50.0),
-    ("VSTatlas", "VSTatlas", 50.0),
-    ("VSTkids", "VSTkids", 50.0),
-    ("XMM", "XMM", 8.0),
-)
-#: request name -> display name
-CATALOG_DISPLAY_NAMES = {req: disp for req, disp, _ in CATSHTM_CATALOGS}
+#: default crossmatch radius in arcsec), in the service's answer order.
+CATSHTM_CATALOGS = tuple((c.name, c.display_name, c.default_radius) for c in CATALOGS)
 #: display name -> request name
 CATALOG_REQUEST_NAMES = {disp: req for req, disp, _ in CATSHTM_CATALOGS}
-_RADII = {req: radius for req, _, radius in CATSHTM_CATALOGS}
+#: request name -> display name
+CATALOG_DISPLAY_NAMES = {req: disp for req, disp, _ in CATSHTM_CATALOGS}
 _ORDER = {req: n for n, (req, _, _) in enumerate(CATSHTM_CATALOGS)}
-
-
-def display_name(name):
-    """Display name (answer key) of a catsHTM request name; unknown names are kept."""
-    return CATALOG_DISPLAY_NAMES.get(name, name)
 
 
 def request_name(name):
     """catsHTM request name of a display name (or of a request name); unknown names are kept."""
     return CATALOG_REQUEST_NAMES.get(name, name)
-
-
-def default_radius(name):
-    """Default crossmatch radius (arcsec) of a catalog (request or display name)."""
-    return _RADII.get(request_name(name), DEFAULT_CROSSMATCH_RADIUS)
 
 
 ROUTE_PARAMS = {

@@ -1,0 +1,114 @@
+"""
+Unit strings of catsHTM answers, turned into astropy units.
+
+The service labels columns with strings from the catalogs' own headers. Most are valid astropy
+units (``deg``, ``mas/yr``, ``km/s``); some are not: ``" "`` for dimensionless, ``JD``/``MJD``
+for dates, ``JYear`` for a Julian-year epoch, ``nanomaggies``, ``magAB``, ``FeH``, ``logg``,
+``null`` and typos (``arcse``). `parse_unit` maps those that have a meaning and keeps the raw
+string of the others; it never fails.
+"""
+
+import warnings
+
+from astropy import units as u
+
+__all__ = ["parse_unit", "UNIT_MAP"]
+
+#: Unit strings astropy cannot parse (or would parse into something else), with their meaning.
+#: `None` means "no unit". Keys are matched exactly, then ignoring case.
+UNIT_MAP = {
+    "": None,
+    "null": None,
+    "none": None,
+    "dimensionless": None,
+    # Dates: the value is a Julian Date or MJD, a number of days.
+    "JD": u.d,
+    "MJD": u.d,
+    "HJD": u.d,
+    "BJD": u.d,
+    # Epochs in Julian years (2015.5).
+    "JYear": u.yr,
+    "Jyear": u.yr,
+    "JYR": u.yr,
+    # SDSS/Legacy Survey linear flux unit: 1 nanomaggy = 3.631e-6 Jy.
+    "nanomaggies": u.nanomaggy,
+    "nanomaggy": u.nanomaggy,
+    "nmgy": u.nanomaggy,
+    # AB magnitudes: astropy's logarithmic AB unit, convertible to flux densities.
+    "magAB": u.ABmag,
+    "ABmag": u.ABmag,
+    "mag(AB)": u.ABmag,
+    # [Fe/H] and log g are logarithms: dex, and dex of cm s-2 (the usual cgs surface gravity).
+    "FeH": u.dex,
+    "[Fe/H]": u.dex,
+    "logg": u.dex(u.cm / u.s**2),
+    "log(g)": u.dex(u.cm / u.s**2),
+    # Plurals and typos met in catalog headers.
+    "arcse": u.arcsec,
+    "arcsecs": u.arcsec,
+    "degrees": u.deg,
+    "days": u.d,
+    "counts": u.count,
+    "counts/s": u.count / u.s,
+    "cts/s": u.count / u.s,
+    "mags": u.mag,
+}
+_MAP_LOWER = {key.lower(): value for key, value in UNIT_MAP.items()}
+
+
+def parse_unit(text):
+    """
+    Turn a catsHTM unit string into an astropy unit.
+
+    Parameters
+    ----------
+    text : str or None
+        The unit string the service sent for a column.
+
+    Returns
+    -------
+    unit : `~astropy.units.UnitBase` or None
+        The unit, or `None` for dimensionless and unknown units.
+    raw : str or None
+        The service's string when it is worth keeping: it was mapped (``"JD"`` became days,
+        the fact that it is a Julian Date would otherwise be lost) or not understood. `None`
+        when the string was a plain astropy unit or blank.
+
+    Examples
+    --------
+    >>> parse_unit("mas/yr")
+    (Unit("mas / yr"), None)
+    >>> parse_unit(" ")
+    (None, None)
+    >>> parse_unit("JD")
+    (Unit("d"), 'JD')
+    >>> parse_unit("nanomaggies")
+    (Unit("nmgy"), 'nanomaggies')
+    >>> parse_unit("arcse")
+    (Unit("arcsec"), 'arcse')
+    >>> parse_unit("furlongs per fortnight")
+    (None, 'furlongs per fortnight')
+    """
+    if text is None:
+        return None, None
+    raw = str(text)
+    key = raw.strip()
+    if not key:
+        return None, None
+    if key in UNIT_MAP or key.lower() in _MAP_LOWER:
+        unit = UNIT_MAP[key] if key in UNIT_MAP else _MAP_LOWER[key.lower()]
+        if unit is None and key.lower() in ("null", "none", "dimensionless"):
+            return None, raw
+        return unit, raw
+    for fmt in ("generic", "fits", "cds"):
+        try:
+            with warnings.catch_warnings():
+                # 'erg/cm2/s' parses with a warning about multiple slashes: accepted quietly.
+                warnings.simplefilter("ignore")
+                unit = u.Unit(key, format=fmt)
+        except (ValueError, TypeError):
+            continue
+        if isinstance(unit, u.UnrecognizedUnit):
+            continue
+        return unit, None if fmt == "generic" and key == raw else raw
+    return None, raw

@@ -1,0 +1,1 @@
+"""Tests of alerce_astro.crossmatch and its plots."""
