@@ -1,0 +1,622 @@
+"""
+ALeRCE's starter tour, in astropy terms: every step of ALeRCE's "client starter" notebook,
+done with `alerce_astro`, written to a folder of ECSV tables and PNG figures with an
+``index.html`` that shows them.
+
+`run_tour` is what ``alerce-astro tour`` runs. Each step is a small function; a step that
+cannot be done raises (the tour fails loudly, never skips a step in silence).
+"""
+
+import html
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+
+import numpy as np
+from astropy import units as u
+
+__all__ = ["run_tour", "TourResult", "TourStep", "TUTORIAL_OID", "choose_object", "STEPS"]
+
+#: The object of ALeRCE's starter notebook, visited when the tour runs against ALeRCE itself.
+TUTORIAL_OID = "ZTF20aaelulu"
+#: Radius of the catsHTM search around the object.
+CROSSMATCH_RADIUS = 20 * u.arcsec
+#: How many of the most probable SNe Ia the class query asks for, per ranking.
+TOP_N = 200
+#: Rankings of the SN Ia query (1: SN Ia is the most probable class; 2: the second).
+RANKINGS = (1, 2)
+#: Rows of each table shown in index.html (the ECSV files hold every row).
+PREVIEW_ROWS = 10
+
+
+@dataclass
+class TourStep:
+    """One step of the tour: what it does, the code that does it, and the files it wrote."""
+
+    key: str
+    title: str
+    text: str
+    code: str = ""
+    #: (file name, caption) pairs, figures and tables, in order
+    files: list = field(default_factory=list)
+    #: extra HTML (links), already escaped
+    extra_html: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class TourResult:
+    """What `run_tour` wrote."""
+
+    oid: str
+    output: Path
+    index: Path
+    steps: list
+    offline: bool
+
+    @property
+    def files(self):
+        """Every file written, index.html included."""
+        return [self.output / name for step in self.steps for name, _ in step.files] + [
+            self.index]
+
+    def __repr__(self):
+        return (f"<TourResult {self.oid}: {len(self.steps)} steps, {len(self.files)} files in "
+                f"{self.output}>")
+
+
+class _Tour:
+    """The state shared by the steps: the client, the object, the output folder, tables."""
+
+    def __init__(self, alerce, output, oid, offline):
+        self.alerce = alerce
+        self.output = output
+        self.oid = oid
+        self.offline = offline
+        self.tables = {}
+
+    def table(self, step, name, table, caption):
+        """Write ``table`` as ECSV and register it with its step."""
+        path = self.output / f"{name}.ecsv"
+        with warnings.catch_warnings():
+            # Metadata ECSV cannot represent exactly (e.g. nested provenance) is stringified.
+            warnings.simplefilter("ignore", UserWarning)
+            table.write(path, format="ascii.ecsv", overwrite=True)
+        self.tables[path.name] = table
+        step.files.append((path.name, caption))
+
+    def figure(self, step, name, fig_or_ax, caption):
+        """Save a figure (given as Figure, Axes or array of Axes) as PNG and close it."""
+        import matplotlib.pyplot as plt
+
+        figure = _figure_of(fig_or_ax)
+        path = self.output / f"{name}.png"
+        figure.savefig(path, dpi=100, bbox_inches="tight")
+        plt.close(figure)
+        step.files.append((path.name, caption))
+
+
+def _figure_of(obj):
+    if hasattr(obj, "savefig"):
+        return obj
+    if hasattr(obj, "figure") and hasattr(obj.figure, "savefig"):
+        return obj.figure
+    if hasattr(obj, "flat"):
+        return obj.flat[0].figure
+    if isinstance(obj, (list, tuple)) and obj:
+        return _figure_of(obj[0])
+    raise TypeError(f"not a matplotlib figure or axes: {type(obj).__name__}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing the object.
+def choose_object(alerce, *, offline, candidates=25):
+    """
+    The object the tour visits.
+
+    Against ALeRCE itself, the starter notebook's object (`TUTORIAL_OID`). Against a sample
+    server, the most probable SN Ia (``lc_classifier``, ranking 1) whose first alert has
+    stamps, so that every step has something to show.
+
+    Parameters
+    ----------
+    alerce : `~alerce_astro.AlerceClass`
+        The client.
+    offline : bool
+        Whether ``alerce`` is pointed at a sample server.
+    candidates : int, optional
+        How many of the most probable SNe Ia to try.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    LookupError
+        If no SN Ia of the sample has stamps.
+    """
+    if not offline:
+        return TUTORIAL_OID
+    from .exceptions import NoResultsWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoResultsWarning)
+        best = alerce.query_objects(classifier="lc_classifier", class_name="SNIa",
+                                    order_by="probability", order_mode="DESC",
+                                    row_limit=candidates)
+        for oid in best["oid"]:
+            detections = alerce.query_detections(str(oid))
+            if len(detections) and "has_stamp" in detections.colnames and any(
+                    bool(v) for v in detections["has_stamp"] if v is not None):
+                return str(oid)
+    raise LookupError("no SN Ia of the sample has an alert with stamps: the tour needs one "
+                      "(pass --oid)")
+
+
+# ---------------------------------------------------------------------------------------------
+# The steps. Each fills its TourStep and may use tables of earlier steps.
+def _step_object(tour, step):
+    alerce, oid = tour.alerce, tour.oid
+    obj = alerce.query_object(oid)
+    magstats = alerce.query_magstats(oid)
+    tour.table(step, "object", obj, "The object's properties (one row; units; a SkyCoord)")
+    tour.table(step, "magstats", magstats, "Statistics of the detections, one row per band")
+    tour.coord = obj["coord"][0]
+    row = obj[0]
+    step.extra_html = (
+        f"<p>{html.escape(oid)} at {html.escape(tour.coord.to_string('hmsdms', precision=2))}"
+        f" (ICRS): {int(row['ndet'])} detections between MJD {float(row['firstmjd']):.2f} and "
+        f"{float(row['lastmjd']):.2f}.</p>")
+
+
+def _step_lightcurve(tour, step):
+    import matplotlib.pyplot as plt
+
+    alerce, oid = tour.alerce, tour.oid
+    detections = alerce.query_detections(oid)
+    non_detections = alerce.query_non_detections(oid)
+    tour.table(step, "detections", detections, "Detections (alerts): PSF magnitudes per band")
+    tour.table(step, "non_detections", non_detections,
+               "Non-detections: 5-sigma upper limits (diffmaglim)")
+    lc = alerce.get_lightcurve(oid)
+    tour.table(step, "lightcurve", lc,
+               "The light curve as a TimeSeries: detections and upper limits together")
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    lc.plot(ax=ax)
+    tour.figure(step, "lightcurve", fig, "Light curve: bands in colour, upper limits as "
+                "downward triangles, magnitudes increasing downwards")
+
+
+def _step_stamps(tour, step):
+    stamps = tour.alerce.get_stamps(tour.oid)
+    tour.stamps = stamps
+    tour.figure(step, "stamps", stamps.plot(),
+                "Science, template and difference stamps of the latest alert with stamps "
+                "(approximate WCS: north up, east left)")
+
+
+def _step_crossmatch(tour, step):
+    from astropy.table import Table
+
+    from .plotting import plot_crossmatches
+
+    alerce = tour.alerce
+    result = alerce.query_catalogs(tour.coord, radius=CROSSMATCH_RADIUS)
+    tour.table(step, "crossmatch_summary", result.summary(),
+               f"catsHTM catalogs with sources within {CROSSMATCH_RADIUS:.0f} of the object")
+    tour.table(step, "crossmatch", result.sources(),
+               "Every source found, nearest first (the catalogs' own columns are in "
+               "result[catalog])")
+    with warnings.catch_warnings():
+        from .exceptions import NoResultsWarning
+
+        warnings.simplefilter("ignore", NoResultsWarning)
+        redshift = alerce.get_redshift(tour.coord)
+    if redshift is not None:
+        z = Table(rows=[(redshift.z, np.nan if redshift.error is None else redshift.error,
+                         redshift.catalog, redshift.column, redshift.spectroscopic,
+                         redshift.separation.to_value(u.arcsec))],
+                  names=["z", "z_error", "catalog", "column", "spectroscopic", "separation"])
+        z["separation"].unit = u.arcsec
+        tour.table(step, "redshift", z, "The redshift of the nearest catalog source that has "
+                   "one (spectroscopic first)")
+        step.extra_html = f"<p>Redshift: {html.escape(repr(redshift))}</p>"
+    else:
+        step.extra_html = "<p>No catalog gives a redshift near this object.</p>"
+    tour.figure(step, "crossmatch", plot_crossmatches(result, target=tour.coord),
+                "Catalog sources around the object, with their redshifts")
+
+
+def _step_finder(tour, step):
+    from .plotting import plot_finder_chart
+
+    tour.figure(step, "finder", plot_finder_chart(tour.oid, client=tour.alerce),
+                "Finder chart: the object, its stamp and the catalog sources around it")
+
+
+def _step_features(tour, step):
+    from .classification import features_to_wide
+
+    features = tour.alerce.query_features(tour.oid)
+    tour.table(step, "features", features, "Features, one row per feature and band")
+    tour.table(step, "features_wide", features_to_wide(features),
+               "The same features pivoted to one row, columns <name>_<fid>")
+
+
+def _step_probabilities(tour, step):
+    from .classification import probabilities_summary
+
+    alerce = tour.alerce
+    classifiers = alerce.list_classifiers()
+    tour.table(step, "classifiers", classifiers, "Classifiers, versions and classes")
+    probabilities = alerce.query_probabilities(tour.oid)
+    tour.table(step, "probabilities", probabilities,
+               "Probabilities of every classifier and class")
+    tour.table(step, "probabilities_summary", probabilities_summary(probabilities),
+               "The most probable class of each classifier")
+    names = set(str(n) for n in probabilities["classifier_name"])
+    if "lc_classifier_top" in names:
+        from .classification import probabilities_hierarchy
+
+        tour.table(step, "probabilities_hierarchy", probabilities_hierarchy(probabilities),
+                   "The hierarchical classification: branch x class within the branch")
+    tour.figure(step, "probabilities", plot_probabilities(probabilities),
+                "Probabilities of each classifier's classes")
+
+
+def _step_snia(tour, step):
+    from astropy.table import Column, vstack
+
+    from .exceptions import MaxResultsWarning, NoResultsWarning
+
+    alerce = tour.alerce
+    tables = []
+    with warnings.catch_warnings():
+        # The list is cut at TOP_N on purpose, and a ranking may have no SN Ia at all.
+        warnings.simplefilter("ignore", MaxResultsWarning)
+        warnings.simplefilter("ignore", NoResultsWarning)
+        for ranking in RANKINGS:
+            t = alerce.query_objects(classifier="lc_classifier", class_name="SNIa",
+                                     ranking=ranking, order_by="probability",
+                                     order_mode="DESC", row_limit=TOP_N)
+            t.add_column(Column([ranking] * len(t), name="ranking", dtype=int,
+                                description="Rank of SNIa among the object's classes"),
+                         index=t.colnames.index("probability") + 1)
+            tables.append(t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # metadata of the two queries differ (their URLs)
+        snia = vstack(tables, metadata_conflicts="silent")
+    if not len(snia):
+        raise LookupError("the service lists no SN Ia (lc_classifier): nothing to histogram")
+    tour.snia = snia
+    tour.table(step, "snia", snia, f"The {TOP_N} most probable SNe Ia at each ranking "
+               f"({', '.join(map(str, RANKINGS))})")
+    tour.figure(step, "snia_probabilities", plot_probability_histogram(snia),
+                "Probability of the SN Ia class, by ranking")
+
+
+def _step_explorer(tour, step):
+    alerce = tour.alerce
+    one = alerce.explorer_url(tour.oid)
+    top = [str(o) for o in tour.snia["oid"][tour.snia["ranking"] == 1]][:10]
+    many = alerce.explorer_url(top) if len(top) > 1 else alerce.explorer_url(top[0])
+    (tour.output / "explorer.txt").write_text(f"{one}\n{many}\n", encoding="utf-8")
+    step.files.append(("explorer.txt", "The two explorer links"))
+    note = (" (these objects are simulated: the links show how links are built, the "
+            "explorer does not know them)" if tour.offline else "")
+    step.extra_html = (f'<p>The object: <a href="{html.escape(one)}">{html.escape(one)}</a>'
+                       f'</p><p>The ten most probable SNe Ia: <a href="{html.escape(many)}">'
+                       f'{len(top)} objects</a>{html.escape(note)}</p>')
+
+
+#: The steps in order: key, title, explanation, code, function.
+STEPS = [
+    ("object", "1. The object and its statistics",
+     "query_object gives the object's row with units and a SkyCoord column; query_magstats "
+     "its per-band statistics.",
+     "obj = Alerce.query_object(oid)\nstats = Alerce.query_magstats(oid)", _step_object),
+    ("lightcurve", "2. Detections, non-detections and the light curve",
+     "Detections and upper limits as tables, and together as an AlerceLightCurve "
+     "(an astropy TimeSeries) that plots itself.",
+     "det = Alerce.query_detections(oid)\nnon = Alerce.query_non_detections(oid)\n"
+     "lc = Alerce.get_lightcurve(oid)\nlc.plot()", _step_lightcurve),
+    ("stamps", "3. Image stamps",
+     "The science, template and difference cutouts of an alert, as NDData with an "
+     "approximate WCS built from the candidate position.",
+     "stamps = Alerce.get_stamps(oid)\nstamps.plot()", _step_stamps),
+    ("crossmatch", "4. Crossmatch with the catsHTM catalogs",
+     "Every catsHTM catalog around the object, matches with their separations, and the "
+     "redshifts found.",
+     "xm = Alerce.query_catalogs(oid, radius=20 * u.arcsec)\n"
+     "xm.summary(); xm.sources()\nz = Alerce.get_redshift(oid)\n"
+     "plot_crossmatches(xm, target=xm.target)",
+     _step_crossmatch),
+    ("finder", "5. A finder chart",
+     "Going further than the notebook: a chart of the field for the observing run.",
+     "plot_finder_chart(oid)", _step_finder),
+    ("features", "6. Features",
+     "The light-curve features ALeRCE computes, long and pivoted to one row.",
+     "feats = Alerce.query_features(oid)\nwide = features_to_wide(feats)", _step_features),
+    ("probabilities", "7. Classifiers and probabilities",
+     "The classifiers with their versions and classes, the object's probabilities, a "
+     "summary and the hierarchy of the light-curve classifier.",
+     "Alerce.list_classifiers()\nprobs = Alerce.query_probabilities(oid)\n"
+     "probabilities_summary(probs)\nprobabilities_hierarchy(probs)", _step_probabilities),
+    ("snia", "8. The most probable SNe Ia",
+     f"The {TOP_N} objects with the highest SN Ia probability, for SN Ia ranked first and "
+     f"second, and a histogram of those probabilities per ranking.",
+     f"Alerce.query_objects(classifier='lc_classifier', class_name='SNIa', ranking=1,\n"
+     f"                     order_by='probability', order_mode='DESC', row_limit={TOP_N})",
+     _step_snia),
+    ("explorer", "9. Explorer links",
+     "Links to the ALeRCE explorer, for one object and for a list.",
+     "Alerce.explorer_url(oid)\nAlerce.explorer_url(list_of_oids)", _step_explorer),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# The tour's own figures.
+def plot_probabilities(probabilities, *, ax=None):
+    """
+    Horizontal bars of each classifier's class probabilities (latest version of each).
+
+    Parameters
+    ----------
+    probabilities : `~astropy.table.Table`
+        From `~alerce_astro.AlerceClass.query_probabilities`, for one object.
+    ax : None
+        Not accepted: the figure has one panel per classifier.
+
+    Returns
+    -------
+    `~matplotlib.figure.Figure`
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if ax is not None:
+        raise TypeError("plot_probabilities draws one panel per classifier: it takes no ax")
+    groups = {}
+    for row in probabilities:
+        key = str(row["classifier_name"])
+        version = str(row["classifier_version"])
+        groups.setdefault(key, {}).setdefault(version, []).append(
+            (str(row["class_name"]), float(row["probability"])))
+    preferred = [n for n in ("lc_classifier_top", "lc_classifier", "stamp_classifier")
+                 if n in groups]
+    names = preferred or sorted(groups)
+    if not names:
+        raise ValueError("no probabilities to plot")
+    heights = [len(groups[n][sorted(groups[n])[-1]]) for n in names]
+    tallest = max(heights)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.3 * len(names), 0.28 * tallest + 1.4),
+                             squeeze=False)
+    for ax_, name in zip(axes[0], names, strict=True):
+        version = sorted(groups[name])[-1]
+        rows = sorted(groups[name][version], key=lambda r: -r[1])  # most probable on top
+        labels = [r[0] for r in rows]
+        values = np.array([r[1] for r in rows])
+        colors = ["#EE6677" if v == values.max() else "#4477AA" for v in values]
+        # Bars of the same thickness in every panel: short panels leave empty rows below.
+        ax_.barh(np.arange(len(rows)), values, height=0.7, color=colors)
+        ax_.set_yticks(np.arange(len(rows)), labels)
+        ax_.set_ylim(tallest - 0.4, -0.6)
+        ax_.set_xlim(0, 1)
+        ax_.set_xlabel("probability")
+        ax_.set_title(f"{name}\n{version}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_probability_histogram(objects, *, ax=None, bins=20):
+    """
+    Histogram of the class probability of listed objects, one histogram per ranking.
+
+    Parameters
+    ----------
+    objects : `~astropy.table.Table`
+        Rows of `~alerce_astro.AlerceClass.query_objects` with ``probability`` and
+        ``ranking`` columns.
+    ax : `~matplotlib.axes.Axes`, optional
+        Where to draw (default: a new figure).
+    bins : int, optional
+        Number of bins between 0 and 1.
+
+    Returns
+    -------
+    `~matplotlib.axes.Axes`
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    edges = np.linspace(0, 1, bins + 1)
+    colors = {1: "#EE6677", 2: "#4477AA", 3: "#228833"}
+    for ranking in sorted(set(int(r) for r in objects["ranking"])):
+        p = np.ma.filled(np.asarray(objects["probability"][objects["ranking"] == ranking],
+                                    dtype=float), np.nan)
+        p = p[np.isfinite(p)]
+        ax.hist(p, bins=edges, histtype="stepfilled", alpha=0.55,
+                color=colors.get(ranking, "#BBBBBB"), label=f"ranking {ranking} ({len(p)})")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("probability of SNIa (lc_classifier)")
+    ax.set_ylabel("objects")
+    ax.legend()
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# The page.
+def _preview(table):
+    """An HTML preview of a table: the first rows, or a name/value list for one wide row."""
+    import numpy as np
+
+    if len(table) == 1 and len(table.colnames) > 12:
+        rows = []
+        for name in table.colnames[:40]:
+            value = table[name][0]
+            if np.ma.is_masked(value):
+                text = "--"
+            elif isinstance(value, (float, np.floating)):
+                text = f"{value:.8g}"
+            else:
+                text = str(value)
+            unit = getattr(table[name], "unit", None)
+            rows.append(f"<tr><th>{html.escape(name)}</th><td>{html.escape(text)}</td>"
+                        f"<td>{html.escape(str(unit) if unit else '')}</td></tr>")
+        more = (f"<p class='more'>… and {len(table.colnames) - 40} more columns</p>"
+                if len(table.colnames) > 40 else "")
+        return f"<table class='data'>{''.join(rows)}</table>{more}"
+    shown = table[:PREVIEW_ROWS].copy()
+    for name in shown.colnames:
+        # Readable numbers on the page; the ECSV files keep every digit.
+        if getattr(shown[name], "dtype", None) is not None and shown[name].dtype.kind == "f" \
+                and not hasattr(shown[name], "to_value"):
+            shown[name].info.format = ".8g"
+    lines = shown.pformat(html=True, max_lines=-1, max_width=-1, tableclass="data")
+    more = (f"<p class='more'>{PREVIEW_ROWS} of {len(table)} rows shown</p>"
+            if len(table) > PREVIEW_ROWS else "")
+    return "\n".join(lines) + more
+
+
+def _count(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _write_index(tour, steps, result_oid):
+    template = Template(_template_text())
+    sections, nav = [], []
+    for step in steps:
+        parts = [f"<h2>{html.escape(step.title)}</h2>", f"<p>{html.escape(step.text)}</p>"]
+        if step.code:
+            parts.append(f"<pre><code>{html.escape(step.code)}</code></pre>")
+        parts.append(step.extra_html)
+        for name, caption in step.files:
+            if name.endswith(".png"):
+                parts.append(f"<figure><img src='{html.escape(name)}' alt='"
+                             f"{html.escape(caption)}'><figcaption>{html.escape(caption)} "
+                             f"(<a href='{html.escape(name)}'>{html.escape(name)}</a>)"
+                             f"</figcaption></figure>")
+            elif name.endswith(".ecsv"):
+                table = tour.tables[name]
+                parts.append(f"<h3>{html.escape(caption)} — <a href='{html.escape(name)}'>"
+                             f"{html.escape(name)}</a> ({_count(len(table), 'row')}, "
+                             f"{_count(len(table.colnames), 'column')})</h3>")
+                parts.append(f"<div class='scroll'>{_preview(table)}</div>")
+        sections.append(f"<section id='{step.key}'>{''.join(parts)}</section>")
+        nav.append(f"<a href='#{step.key}'>{html.escape(step.title.split('. ', 1)[-1])}</a>")
+    from . import __version__
+
+    where = ("the offline sample server (simulated objects)" if tour.offline
+             else "the ALeRCE services")
+    page = template.substitute(
+        title=html.escape(f"ALeRCE starter tour: {result_oid}"),
+        oid=html.escape(result_oid), where=html.escape(where),
+        version=html.escape(__version__), nav=" · ".join(nav),
+        sections="\n".join(sections),
+        date=html.escape(time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+    path = tour.output / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _template_text():
+    from importlib.resources import files
+
+    return (files("alerce_astro") / "data" / "tour.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+def run_tour(alerce=None, output="alerce_tour", *, oid=None, offline=False, progress=None):
+    """
+    Run ALeRCE's starter tour and write its tables, figures and ``index.html``.
+
+    Parameters
+    ----------
+    alerce : `~alerce_astro.AlerceClass`, optional
+        The client (default: `~alerce_astro.Alerce`, the ALeRCE services). For the offline
+        tour, a client of a `~alerce_astro.testing.SampleServer` with ``offline=True``.
+    output : str or `~pathlib.Path`, optional
+        The folder to write (created; files of an earlier tour are replaced).
+    oid : str, optional
+        The object to visit (default: see `choose_object`).
+    offline : bool, optional
+        Whether ``alerce`` serves the simulated sample (chooses the object and labels the
+        page).
+    progress : bool or None, optional
+        Show a progress bar (default: when standard error is a terminal).
+
+    Returns
+    -------
+    `TourResult`
+
+    Raises
+    ------
+    Exception
+        Whatever a step raised: the tour stops at the first step that fails.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from alerce_astro.testing import SampleServer
+    >>> from alerce_astro.tour import run_tour
+    >>> with SampleServer() as server, tempfile.TemporaryDirectory() as folder:  # doctest: +SKIP
+    ...     result = run_tour(server.client(), folder, offline=True)
+    ...     figures = sorted(p.name for p in result.files if p.suffix == ".png")
+    >>> figures  # doctest: +SKIP
+    ['crossmatch.png', 'finder.png', 'lightcurve.png', 'probabilities.png',
+     'snia_probabilities.png', 'stamps.png']
+    """
+    if alerce is None:
+        from . import Alerce as alerce
+    output = Path(output)
+    if output.exists() and not output.is_dir():
+        raise NotADirectoryError(f"{output} exists and is not a folder")
+    output.mkdir(parents=True, exist_ok=True)
+    # The page is written last, and an earlier one removed first: a tour that fails never
+    # leaves a page that looks complete.
+    (output / "index.html").unlink(missing_ok=True)
+    # Figures are made with pyplot and closed once saved, so that nothing is shown (in a
+    # notebook or a script) and the backend in use is left alone.
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    try:
+        return _run_steps(alerce, output, oid, offline, progress)
+    except BaseException:
+        for number in set(plt.get_fignums()) - before:  # figures of the failed step
+            plt.close(number)
+        raise
+
+
+def _run_steps(alerce, output, oid, offline, progress):
+    from .bulk.progress import progress_bar
+
+    if oid is None:
+        oid = choose_object(alerce, offline=offline)
+    else:
+        from .surveys.ztf.ids import validate_oid
+
+        oid = validate_oid(oid)
+    tour = _Tour(alerce, output, oid, offline)
+    steps = []
+    bar = progress_bar(len(STEPS), progress=progress, description="tour", unit="step")
+    try:
+        for key, title, text, code, function in STEPS:
+            bar.set_postfix_str(key)
+            step = TourStep(key, title, text, code=code)
+            start = time.perf_counter()
+            function(tour, step)
+            step.seconds = time.perf_counter() - start
+            steps.append(step)
+            bar.update(1)
+    finally:
+        bar.close()
+    index = _write_index(tour, steps, oid)
+    return TourResult(oid=oid, output=output, index=index, steps=steps, offline=offline)
