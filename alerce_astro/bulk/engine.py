@@ -1,0 +1,198 @@
+"""
+The bulk engine: run a per-object call over many object ids in a pool of threads.
+
+Each request is already retried by the transport (5xx, 429 with ``Retry-After``, dropped
+connections; see `alerce_astro.transport`), so the engine does not retry failed requests. The
+one exception: an object whose call ran out of transport retries
+(`~alerce_astro.exceptions.ServiceUnavailableError`) gets one more call at the end of the run,
+after a pause, when a passing outage may be over (``retry_unavailable``). Whatever a call still
+raises is recorded against its id in `BulkResult.failed` and the work goes on, so one bad
+object never costs the others. The concurrency limit is the number of
+threads, and a thread keeps its slot while its request is being retried, so a struggling
+server never sees more than ``max_workers`` requests at once from one call.
+
+Warnings raised by the calls (an empty light curve, say) are collected per object instead of
+being printed once per object, and summarised once per category at the end.
+"""
+
+import threading
+import time
+import warnings
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+from ..exceptions import ServiceUnavailableError
+from .progress import progress_bar
+from .result import BulkFailureWarning, BulkResult
+
+__all__ = ["run_many"]
+
+
+class _WarningCollector:
+    """A ``warnings.showwarning`` replacement that files each warning under the current oid."""
+
+    def __init__(self):
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.by_oid = {}
+        self.other = []
+
+    def __call__(self, message, category, filename, lineno, file=None, line=None):
+        record = warnings.WarningMessage(message, category, filename, lineno, file, line)
+        oid = getattr(self.local, "oid", None)
+        with self.lock:
+            if oid is None:
+                self.other.append(record)
+            else:
+                self.by_oid.setdefault(oid, []).append(record)
+
+
+def run_many(call, oids, *, max_workers, progress=None, what="objects", transport=None,
+             retry_unavailable=1, pause=0.0, stacklevel=1):
+    """
+    Call ``call(oid)`` for every oid, ``max_workers`` at a time, and collect what comes back.
+
+    Parameters
+    ----------
+    call : callable
+        ``call(oid)`` returns the value for one object or raises.
+    oids : list of str
+        Validated object ids, without duplicates; the result keeps this order.
+    max_workers : int
+        Most calls running at once.
+    progress : bool or None, optional
+        Progress bar: `True`, `False`, or `None` for "when someone can see it".
+    what : str, optional
+        What one value is ("light curves"), for the bar and messages.
+    transport : `~alerce_astro.transport.Transport`, optional
+        Its request counter gives the number of HTTP requests sent (``meta["requests"]``).
+    retry_unavailable : int, optional
+        Extra rounds for the objects whose call raised `ServiceUnavailableError` (the
+        transport's retries ran out), run after every other object.
+    pause : float, optional
+        Seconds to wait before such a round.
+    stacklevel : int, optional
+        Which caller the summary warnings point at: 1 for the caller of this function, 2
+        for its caller, and so on.
+
+    Returns
+    -------
+    `BulkResult`
+        The values by oid, with ``failed`` holding the final error of every other oid.
+
+    Warns
+    -----
+    BulkFailureWarning
+        When some objects failed (their errors are in ``failed``).
+    Warning
+        Each kind of warning raised by the calls, once, saying how many objects it concerned
+        (every warning is kept in ``BulkResult.warnings``).
+
+    Examples
+    --------
+    >>> from alerce_astro.bulk import run_many
+    >>> result = run_many(lambda oid: oid.lower(), ["ZTF20aaelulu", "ZTF18abbuive"],
+    ...                   max_workers=2, progress=False)
+    >>> dict(result)
+    {'ZTF20aaelulu': 'ztf20aaelulu', 'ZTF18abbuive': 'ztf18abbuive'}
+    """
+    oids = list(oids)
+    collector = _WarningCollector()
+    values, failed = {}, {}
+    sent_before = transport.requests_sent if transport is not None else 0
+    start = time.perf_counter()
+
+    def one(oid):
+        collector.local.oid = oid
+        try:
+            return call(oid)
+        finally:
+            collector.local.oid = None
+
+    bar = progress_bar(len(oids), progress=progress, description=what)
+    workers = max(1, min(max_workers, len(oids)))
+    rounds = 0
+    # One catch_warnings around the whole run: the warning machinery is process-global, so it
+    # cannot be switched per thread; the collector tells the threads' warnings apart instead.
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = collector
+        try:
+            todo = oids
+            while todo:
+                rounds += 1
+                _one_round(one, todo, workers, values, failed, bar)
+                todo = [oid for oid in todo if isinstance(failed.get(oid),
+                                                          ServiceUnavailableError)]
+                if rounds > retry_unavailable:
+                    break
+                if todo:
+                    time.sleep(pause)
+                    for oid in todo:
+                        del failed[oid]
+                    # these are counted again by the bar: show them as still to do
+                    bar.update(-len(todo))
+        finally:
+            bar.close()
+    elapsed = time.perf_counter() - start
+    sent = (transport.requests_sent - sent_before) if transport is not None else None
+    result = BulkResult(
+        {oid: values[oid] for oid in oids if oid in values},
+        {oid: failed[oid] for oid in oids if oid in failed},
+        oids, what=what,
+        warnings={oid: collector.by_oid[oid] for oid in oids if oid in collector.by_oid},
+        meta={"elapsed": elapsed, "requests": sent, "max_workers": workers, "rounds": rounds})
+    _report(result, collector.other, stacklevel=stacklevel + 2)
+    return result
+
+
+def _one_round(one, oids, workers, values, failed, bar):
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(oids)),
+                              thread_name_prefix="alerce-bulk")
+    try:
+        pending = {pool.submit(one, oid): oid for oid in oids}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                oid = pending.pop(future)
+                error = future.exception()
+                if error is None:
+                    values[oid] = future.result()
+                elif isinstance(error, Exception):
+                    failed[oid] = error
+                else:  # KeyboardInterrupt, SystemExit in a worker: stop everything
+                    raise error
+            if failed:
+                bar.set_postfix_str(f"{len(failed)} failed", refresh=False)
+            bar.update(len(done))
+    except BaseException:
+        # Ctrl-C or an error of our own: drop what has not started; running calls end within
+        # their time limit.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _report(result, other, stacklevel):
+    """Warn once per category of the calls' warnings, then once about the failures."""
+    grouped = {}
+    for oid in result.requested:  # in the order asked, whatever the order of completion
+        for record in result.warnings.get(oid, ()):
+            grouped.setdefault(record.category, {}).setdefault(oid, record)
+    total = len(result.requested)
+    for category, firsts in grouped.items():
+        oids = list(firsts)
+        example = str(next(iter(firsts.values())).message)
+        if len(oids) == 1:
+            text = example
+        else:
+            text = (f"{len(oids)} of {total} objects ({_some(oids)}), e.g.: {example} "
+                    f"(every warning is in the result's .warnings)")
+        warnings.warn(text, category, stacklevel=stacklevel)
+    for record in other:
+        warnings.warn(record.message, record.category, stacklevel=stacklevel)
+    if result.failed:
+        warnings.warn(result.failure_summary(), BulkFailureWarning, stacklevel=stacklevel)
+
+
+def _some(oids, n=3):
+    return ", ".join(oids[:n]) + (f" and {len(oids) - n} more" if len(oids) > n else "")

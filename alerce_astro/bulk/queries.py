@@ -1,0 +1,291 @@
+"""
+The bulk methods of `~alerce_astro.AlerceClass` (a mixin): one per-object query, many objects.
+
+Naming: `get_lightcurves` is the many-object form of ``get_lightcurve``; every other per-object
+method ``m`` has its many-object form ``m_many`` (`query_magstats_many`, `get_stamps_many`...)
+taking the same keywords, and `query_many` runs any of them by name.
+"""
+
+from ..exceptions import InvalidQueryError
+from ..surveys.ztf import ids
+from ..validation import check_int
+from .engine import run_many
+
+__all__ = ["BulkQueries", "MAX_WORKERS"]
+
+#: Most concurrent requests a bulk call accepts: the connection pool's size per host. More
+#: would open connections the pool cannot keep, and would not be polite to a shared service.
+MAX_WORKERS = 32
+
+#: Per-object methods that `query_many` runs, with what one answer is called.
+BULK_METHODS = {
+    "get_lightcurve": "light curves",
+    "get_forced_photometry": "forced photometry tables",
+    "get_stamps": "stamps",
+    "query_object": "objects",
+    "query_magstats": "magstats tables",
+    "query_probabilities": "probability tables",
+    "query_features": "feature tables",
+    "query_detections": "detection tables",
+    "query_non_detections": "non-detection tables",
+}
+
+_COMMON_DOC = """
+        Parameters
+        ----------
+        oids : str or iterable of str
+            ZTF object ids (a list, a table column...); duplicates are fetched once.
+        max_workers : int, optional
+            Most requests in flight at once, 1 to 32 (default: the client's ``max_workers``,
+            else ``conf.max_workers``, 8).
+        progress : bool, optional
+            Show a progress bar (`tqdm`); by default only when someone can see it (a terminal
+            or a notebook) and the work lasts more than half a second.
+        get_query_payload : bool, optional
+            Return the list of requests instead of sending them.
+        cache : bool, optional
+            Use the cache; with it on, running the same call again fetches only what is
+            missing (failed objects are never cached).
+"""
+
+
+class BulkQueries:
+    """Bulk methods of `~alerce_astro.AlerceClass`; see the class for settings."""
+
+    def _bulk_workers(self, max_workers):
+        value = self._setting("max_workers", max_workers)
+        return check_int(value, argument="max_workers", minimum=1, maximum=MAX_WORKERS)
+
+    def query_many(self, method, oids, *, max_workers=None, progress=None,
+                   get_query_payload=False, **kwargs):
+        """
+        Run a per-object query over many objects at once.
+
+        Requests run concurrently over the client's one pool of keep-alive connections,
+        ``max_workers`` at a time. Every request has a time limit and is retried by the
+        transport on 5xx, 429 (honouring ``Retry-After``) and dropped connections; the bulk
+        layer adds no retries of its own. An object whose call still fails, or that the
+        service does not know, goes to the result's ``failed`` with its error and the others
+        carry on: nothing is lost silently. Objects whose requests kept failing
+        (`~alerce_astro.exceptions.ServiceUnavailableError`) get one more try at the end of the
+        run, after a pause.
+
+        Parameters
+        ----------
+        method : str
+            The name of a per-object method: ``"get_lightcurve"``, ``"query_magstats"``,
+            ``"query_probabilities"``, ``"query_features"``, ``"get_stamps"``...
+        oids : str or iterable of str
+            ZTF object ids; duplicates are fetched once.
+        max_workers : int, optional
+            Most requests in flight at once, 1 to 32 (default ``conf.max_workers``, 8).
+        progress : bool, optional
+            Show a progress bar (default: when someone can see it).
+        get_query_payload : bool, optional
+            Return the list of requests instead of sending them.
+        **kwargs
+            Keywords of ``method`` (``cache=``, ``classifier=``...), the same for every object.
+
+        Returns
+        -------
+        `~alerce_astro.bulk.BulkResult`
+            A mapping oid -> what ``method`` returns, in the order asked; ``.failed`` maps
+            every other oid to its error; ``.stack()`` makes one table with an ``oid`` column.
+
+        Raises
+        ------
+        InvalidQueryError
+            Before any request, for a malformed id, a bad keyword or ``max_workers``.
+
+        Warns
+        -----
+        BulkFailureWarning
+            When some objects failed.
+        NoResultsWarning
+            Once, when some objects had nothing (e.g. no detections), naming how many.
+
+        Examples
+        --------
+        >>> from alerce_astro.testing import SampleServer
+        >>> with SampleServer() as server:
+        ...     stats = server.client().query_many("query_magstats",
+        ...                                        ["ZTF00aaaaaab", "ZTF00aaaaaac"])
+        >>> list(stats)
+        ['ZTF00aaaaaab', 'ZTF00aaaaaac']
+        """
+        if not isinstance(method, str) or method not in BULK_METHODS:
+            raise InvalidQueryError(
+                f"method={method!r} is not a per-object query; use one of "
+                f"{sorted(m for m in BULK_METHODS if hasattr(self, m))}")
+        if not hasattr(self, method):
+            raise InvalidQueryError(f"{method} is not available in this version")
+        return self._bulk(getattr(self, method), oids, what=BULK_METHODS[method],
+                          max_workers=max_workers, progress=progress,
+                          get_query_payload=get_query_payload, kwargs=kwargs)
+
+    def _bulk(self, call, oids, *, what, max_workers, progress, get_query_payload, kwargs,
+              empty=None, requests_per_call=1):
+        oids = ids.validate_oids(oids, argument="oids")
+        # A call that sends several requests at once (get_stamps: three images) counts for
+        # that many: max_workers bounds the requests in flight, not the objects.
+        workers = max(1, self._bulk_workers(max_workers) // requests_per_call)
+        if progress is not None and not isinstance(progress, bool):
+            raise InvalidQueryError(f"progress must be True, False or None, got {progress!r}")
+        # The first object's request, built but not sent, checks every other keyword before
+        # any request is made.
+        first = call(oids[0], get_query_payload=True, **kwargs)
+        if get_query_payload:
+            return [first] + [call(oid, get_query_payload=True, **kwargs) for oid in oids[1:]]
+        settings = self._request_settings()
+        # Before the last try of objects whose requests kept failing, wait as long as the
+        # transport's longest backoff: long enough for a passing outage or a restart.
+        pause = min(settings.backoff_factor * 2**settings.max_retries, settings.max_retry_delay)
+        result = run_many(lambda oid: call(oid, **kwargs), oids, max_workers=workers,
+                          progress=progress, what=what, pause=pause,
+                          transport=getattr(self, "_transport", None),
+                          stacklevel=3)  # _bulk, the public method, its caller
+        result._empty = empty
+        return result
+
+    def get_lightcurves(self, oids, *, max_workers=None, progress=None, get_query_payload=False,
+                        **kwargs):
+        """
+        The light curves of many objects, fetched concurrently.
+        {common}
+        **kwargs
+            Keywords of ``get_lightcurve`` (e.g. ``cache=``), the same for every object.
+
+        Returns
+        -------
+        `~alerce_astro.bulk.BulkResult`
+            oid -> `~alerce_astro.lightcurve.AlerceLightCurve`, in the order asked;
+            ``.failed`` holds the others with their errors; ``.stack()`` gives one light
+            curve table with an ``oid`` column.
+
+        Raises
+        ------
+        InvalidQueryError
+            Before any request, for a malformed id or keyword.
+
+        Warns
+        -----
+        BulkFailureWarning
+            When some objects failed (unknown ids included).
+
+        Examples
+        --------
+        >>> from alerce_astro.testing import SampleServer
+        >>> with SampleServer() as server:
+        ...     lcs = server.client().get_lightcurves(["ZTF00aaaaaab", "ZTF00aaaaaac"])
+        >>> sorted(set(lcs.stack()["oid"].tolist()))
+        ['ZTF00aaaaaab', 'ZTF00aaaaaac']
+        """
+        return self._bulk(self.get_lightcurve, oids, what="light curves",
+                          max_workers=max_workers, progress=progress,
+                          get_query_payload=get_query_payload, kwargs=kwargs)
+
+    def query_magstats_many(self, oids, *, max_workers=None, progress=None,
+                            get_query_payload=False, cache=None):
+        """
+        The magnitude statistics of many objects (`query_magstats` for each).
+        {common}
+        Returns
+        -------
+        `~alerce_astro.bulk.BulkResult`
+            oid -> magstats table; ``.stack()`` gives one table, one row per object and band.
+
+        Examples
+        --------
+        >>> stats = alerce.query_magstats_many(oids).stack()   # doctest: +SKIP
+        """
+        return self._bulk(self.query_magstats, oids, what="magstats tables",
+                          max_workers=max_workers, progress=progress,
+                          get_query_payload=get_query_payload, kwargs={"cache": cache})
+
+    def query_probabilities_many(self, oids, *, classifier=None, classifier_version=None,
+                                 max_workers=None, progress=None, get_query_payload=False,
+                                 cache=None):
+        """
+        The classification probabilities of many objects (`query_probabilities` for each).
+        {common}
+        classifier, classifier_version : str, optional
+            Only this classifier / version, as in `query_probabilities`.
+
+        Returns
+        -------
+        `~alerce_astro.bulk.BulkResult`
+            oid -> probability table; ``.stack()`` gives one table.
+
+        Examples
+        --------
+        >>> probs = alerce.query_probabilities_many(oids, classifier="lc_classifier")
+        ... # doctest: +SKIP
+        """
+        return self._bulk(self.query_probabilities, oids, what="probability tables",
+                          max_workers=max_workers, progress=progress,
+                          get_query_payload=get_query_payload,
+                          kwargs={"classifier": classifier,
+                                  "classifier_version": classifier_version, "cache": cache})
+
+    def query_features_many(self, oids, *, names=None, fid=None, version=None,
+                            max_workers=None, progress=None, get_query_payload=False,
+                            cache=None):
+        """
+        The light-curve features of many objects (`query_features` for each).
+        {common}
+        names, fid, version : optional
+            Only these features / this band / this version, as in `query_features`.
+
+        Returns
+        -------
+        `~alerce_astro.bulk.BulkResult`
+            oid -> feature table (long form); ``.stack()`` gives one long table, which
+            ``features_to_wide`` turns into one row per object.
+
+        Examples
+        --------
+        >>> feats = alerce.query_features_many(oids, names="Multiband_period")  # doctest: +SKIP
+        """
+        return self._bulk(self.query_features, oids, what="feature tables",
+                          max_workers=max_workers, progress=progress,
+                          get_query_payload=get_query_payload,
+                          kwargs={"names": names, "fid": fid, "version": version,
+                                  "cache": cache})
+
+    def get_stamps_many(self, oids, *, max_workers=None, progress=None,
+                        get_query_payload=False, **kwargs):
+        """
+        The stamps of many objects (``get_stamps`` for each).
+        {common}
+        **kwargs
+            Keywords of ``get_stamps`` (``candid`` excepted: it belongs to one object), the
+            same for every object. Stamps never change and are cached for good.
+
+        Notes
+        -----
+        ``get_stamps`` fetches an alert's three images at once, so this method works on
+        ``max_workers // 3`` objects at a time (at least one): ``max_workers`` still bounds
+        the requests in flight.
+
+        Returns
+        -------
+        `~alerce_astro.bulk.BulkResult`
+            oid -> what ``get_stamps`` returns. These are not tables: ``.stack()`` refuses.
+
+        Examples
+        --------
+        >>> stamps = alerce.get_stamps_many(oids)   # doctest: +SKIP
+        """
+        if "candid" in kwargs:
+            raise InvalidQueryError("get_stamps_many takes no candid: a candid belongs to one "
+                                    "object; use get_stamps(oid, candid=...)")
+        return self._bulk(self.get_stamps, oids, what="stamps", max_workers=max_workers,
+                          progress=progress, get_query_payload=get_query_payload,
+                          kwargs=kwargs, requests_per_call=3)
+
+
+for _name in ("get_lightcurves", "query_magstats_many", "query_probabilities_many",
+              "query_features_many", "get_stamps_many"):
+    _method = getattr(BulkQueries, _name)
+    _method.__doc__ = _method.__doc__.replace("        {common}", _COMMON_DOC.strip("\n"))
+del _name, _method

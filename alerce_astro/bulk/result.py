@@ -1,0 +1,343 @@
+"""
+`BulkResult`: what a bulk call returns — the values by object id, and every failure.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+from astropy import units as u
+from astropy.table import Column, MaskedColumn, Table, vstack
+from astropy.time import Time
+from astropy.utils.masked import Masked
+
+from ..exceptions import AlerceWarning, ObjectNotFoundError, ServiceUnavailableError
+
+__all__ = ["BulkResult", "BulkFailureWarning", "stack_tables"]
+
+#: Keys of a result's ``meta`` that belong to one object only: not carried into a stack.
+_PER_OBJECT_META = ("oid", "url", "retrieved")
+
+
+class BulkFailureWarning(AlerceWarning):
+    """Some objects of a bulk call could not be fetched; their errors are in ``.failed``."""
+
+
+class BulkResult(Mapping):
+    """
+    The answers of a bulk call: a read-only mapping from object id to value.
+
+    Iterating gives the ids that arrived, in the order they were asked for. Every id asked
+    for is either a key or in `failed`, never lost.
+
+    Attributes
+    ----------
+    requested : tuple of str
+        Every id asked for, duplicates removed, in order.
+    failed : dict
+        Id -> the exception its call finally raised, in the order asked
+        (`~alerce_astro.exceptions.ObjectNotFoundError` for ids the service does not know,
+        `~alerce_astro.exceptions.ServiceUnavailableError` when the retries ran out...).
+    warnings : dict
+        Id -> list of `warnings.WarningMessage` its call raised (e.g. an empty light curve).
+    meta : dict
+        ``elapsed`` (seconds), ``requests`` (HTTP requests sent, cached answers cost none),
+        ``max_workers``.
+    what : str
+        What a value is ("light curves"), for messages.
+
+    Examples
+    --------
+    >>> from alerce_astro.bulk import BulkResult
+    >>> result = BulkResult({"ZTF20aaelulu": 1}, {"ZTF18abbuive": LookupError("gone")},
+    ...                     ["ZTF20aaelulu", "ZTF18abbuive"])
+    >>> list(result), list(result.failed), result.complete
+    (['ZTF20aaelulu'], ['ZTF18abbuive'], False)
+    """
+
+    def __init__(self, values, failed, requested, *, what="objects", warnings=None, meta=None,
+                 empty=None):
+        self._values = dict(values)
+        self.failed = dict(failed)
+        self.requested = tuple(requested)
+        self.what = what
+        self.warnings = dict(warnings or {})
+        self.meta = dict(meta or {})
+        self._empty = empty
+
+    def __getitem__(self, oid):
+        try:
+            return self._values[oid]
+        except KeyError:
+            if oid in self.failed:
+                raise KeyError(f"{oid} failed: {self.failed[oid]}") from None
+            raise KeyError(f"{oid} was not asked for") from None
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def __repr__(self):
+        text = (f"<{type(self).__name__} of {self.what}: {len(self)} of {len(self.requested)} "
+                f"objects")
+        if self.failed:
+            text += f", {len(self.failed)} failed ({self._failure_counts()})"
+        return text + ">"
+
+    @property
+    def complete(self):
+        """`True` when every object asked for arrived."""
+        return not self.failed
+
+    @property
+    def not_found(self):
+        """The ids the service does not know (their error is `ObjectNotFoundError`)."""
+        return [oid for oid, error in self.failed.items()
+                if isinstance(error, ObjectNotFoundError)]
+
+    def _failure_counts(self):
+        counts = {}
+        for error in self.failed.values():
+            if isinstance(error, ObjectNotFoundError):
+                kind = "not found"
+            elif isinstance(error, ServiceUnavailableError):
+                kind = "service unavailable"
+            else:
+                kind = type(error).__name__
+            counts[kind] = counts.get(kind, 0) + 1
+        return ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+
+    def failure_summary(self):
+        """One line saying how many objects failed, why, and how to get them later."""
+        oids = list(self.failed)
+        first = oids[0]
+        shown = ", ".join(oids[:5]) + (f" and {len(oids) - 5} more" if len(oids) > 5 else "")
+        return (f"{len(oids)} of {len(self.requested)} {self.what} could not be fetched "
+                f"({self._failure_counts()}): {shown}. Their errors are in the result's "
+                f".failed (e.g. {first}: {self.failed[first]}); run the call again with "
+                f"cache=True to fetch only those.")
+
+    def raise_for_failures(self):
+        """
+        Raise the first failure's error if any object failed; do nothing otherwise.
+
+        Raises
+        ------
+        RemoteServiceError
+            (or the subclass that the first failed object raised), with a message counting
+            every failure.
+        """
+        if self.failed:
+            error = next(iter(self.failed.values()))
+            raise type(error)(self.failure_summary()) from error
+
+    def stack(self):
+        """
+        Everything that arrived in one table with an ``oid`` column, in the order asked.
+
+        Returns
+        -------
+        `~astropy.table.Table`
+            Of the class of the values (a light curve class for light curves), with the
+            columns of every value (missing ones masked) and an ``oid`` column. Its ``meta``
+            says how many objects it holds and which failed.
+
+        Raises
+        ------
+        TypeError
+            If the values are not tables (stamps, for instance).
+
+        Examples
+        --------
+        >>> from astropy.table import Table
+        >>> from alerce_astro.bulk import BulkResult
+        >>> result = BulkResult({"ZTF20aaelulu": Table({"mag": [18.1, 18.3]}),
+        ...                      "ZTF18abbuive": Table({"mag": [17.0]})},
+        ...                     {}, ["ZTF20aaelulu", "ZTF18abbuive"])
+        >>> result.stack()["oid"].tolist()
+        ['ZTF20aaelulu', 'ZTF20aaelulu', 'ZTF18abbuive']
+        """
+        meta = {"service": "ALeRCE", "objects": len(self),
+                "failed": list(self.failed)}
+        if not self._values:
+            if self._empty is None:
+                raise ValueError(f"nothing to stack: none of the {len(self.requested)} "
+                                 f"{self.what} arrived")
+            table = self._empty()
+            table.meta.update(meta)
+            return table
+        table = stack_tables(self._values)
+        table.meta.update(meta)
+        return table
+
+
+def _with_oid(table, oid):
+    if "oid" in table.colnames:
+        return table
+    table = table.copy(copy_data=False)
+    # A TimeSeries must keep its time column first.
+    index = 1 if table.colnames and table.colnames[0] == "time" else 0
+    table.add_column(Column(np.full(len(table), oid), name="oid",
+                            description="ZTF object identifier"), index=index)
+    return table
+
+
+def stack_tables(tables):
+    """
+    Stack a mapping oid -> table into one table with an ``oid`` column.
+
+    Parameters
+    ----------
+    tables : mapping of str to `~astropy.table.Table`
+        The tables, in the order wanted.
+
+    Returns
+    -------
+    `~astropy.table.Table`
+        The most specific class among the tables; ``meta`` keeps the entries on which every
+        table agrees (never the per-object ``oid``, ``url``, ``retrieved``).
+
+    Raises
+    ------
+    TypeError
+        If a value is not a table.
+    """
+    items = list(tables.items())
+    for oid, table in items:
+        if not isinstance(table, Table):
+            raise TypeError(f"only tables can be stacked; the value of {oid} is a "
+                            f"{type(table).__name__}")
+    tables = [table for _, table in items]
+    common = _common_meta([table.meta for table in tables])
+    stacked = None
+    if not any("oid" in table.colnames for table in tables):
+        stacked = _concatenate(tables)
+        if stacked is not None:
+            oids = np.repeat(np.array([oid for oid, _ in items]), [len(t) for t in tables])
+            index = 1 if stacked.colnames and stacked.colnames[0] == "time" else 0
+            stacked.add_column(Column(oids, name="oid", description="ZTF object identifier"),
+                               index=index, copy=False)
+    elif all("oid" in table.colnames for table in tables):
+        stacked = _concatenate(tables)
+    if stacked is None:  # columns of kinds the fast path does not handle: astropy's way
+        parts = [_with_oid(table, oid) for oid, table in items]
+        stacked = vstack(parts, join_type="outer", metadata_conflicts="silent")
+    stacked.meta.clear()
+    stacked.meta.update(common)
+    return stacked
+
+
+def _concatenate(tables):
+    """
+    `~astropy.table.vstack` for the usual case, column by column with NumPy.
+
+    vstack copies every table into the output one slice at a time, which costs ~0.1 ms per
+    table and column: seconds for a thousand light curves. Here each output column is one
+    `numpy.concatenate`. Handles `~astropy.table.Column`, `~astropy.table.MaskedColumn` and
+    unmasked `~astropy.time.Time` with one unit, scale and dtype kind per column; returns
+    `None` for anything else, and the caller falls back on vstack.
+    """
+    cls = type(tables[0])
+    if any(type(table) is not cls for table in tables):
+        return None
+    names = list(dict.fromkeys(name for table in tables for name in table.colnames))
+    lengths = [len(table) for table in tables]
+    out_columns = []
+    for name in names:
+        present = [table.columns.get(name) for table in tables]
+        column = _concatenate_column(name, present, lengths)
+        if column is None:
+            return None
+        out_columns.append(column)
+    out = cls()
+    for column in out_columns:
+        out.add_column(column, name=column.info.name, copy=False)
+    return out
+
+
+def _concatenate_column(name, present, lengths):
+    cols = [c for c in present if c is not None]
+    first = cols[0]
+    if isinstance(first, Time):
+        if (len(cols) != len(present) or type(first) is not Time
+                or any(type(c) is not Time or c.masked or c.scale != first.scale
+                       or c.format != first.format for c in cols)):
+            return None
+        time = Time(np.concatenate([c.jd1 for c in cols]), np.concatenate([c.jd2 for c in cols]),
+                    format="jd", scale=first.scale, precision=first.precision)
+        time.format = first.format
+        time.info.name = name
+        time.info.description = first.info.description
+        return time
+    if isinstance(first, u.Quantity):  # QTable and TimeSeries columns with a unit
+        return _concatenate_quantity(name, present, lengths)
+    if any(not isinstance(c, Column) or c.unit != first.unit or c.ndim != 1 for c in cols):
+        return None
+    kinds = {c.dtype.kind for c in cols}
+    if len(kinds) > 1 and not kinds <= set("biuf"):
+        return None
+    dtype = np.result_type(*[c.dtype for c in cols])
+    datas, masks = [], []
+    masked = len(cols) != len(present)
+    for col, n in zip(present, lengths, strict=True):
+        if col is None:
+            datas.append(np.zeros(n, dtype=dtype))
+            masks.append(np.ones(n, dtype=bool))
+            continue
+        masked = masked or isinstance(col, MaskedColumn)
+        datas.append(col.data.data if isinstance(col, MaskedColumn) else col.data)
+        masks.append(np.ma.getmaskarray(col))
+    data = np.concatenate(datas).astype(dtype, copy=False)
+    attrs = {"name": name, "unit": first.unit, "description": first.info.description,
+             "format": first.info.format, "meta": first.info.meta}
+    if masked:
+        return MaskedColumn(data, mask=np.concatenate(masks), copy=False, **attrs)
+    return Column(data, copy=False, **attrs)
+
+
+def _concatenate_quantity(name, present, lengths):
+    cols = [c for c in present if c is not None]
+    first = cols[0]
+    plain = [c.unmasked if isinstance(c, Masked) else c for c in cols]
+    if any(type(p) is not u.Quantity or p.unit != first.unit or p.ndim != 1
+           or p.dtype.kind not in "biuf" for p in plain):
+        return None
+    dtype = np.result_type(*[p.dtype for p in plain])
+    values, masks = [], []
+    masked = len(cols) != len(present)
+    for col, n in zip(present, lengths, strict=True):
+        if col is None:
+            values.append(np.zeros(n, dtype=dtype))
+            masks.append(np.ones(n, dtype=bool))
+            continue
+        if isinstance(col, Masked):
+            masked = True
+            values.append(col.unmasked.value)
+            masks.append(np.asarray(col.mask))
+        else:
+            values.append(col.value)
+            masks.append(np.zeros(len(col), dtype=bool))
+    out = u.Quantity(np.concatenate(values).astype(dtype, copy=False), first.unit, copy=False)
+    if masked:
+        out = Masked(out, mask=np.concatenate(masks))
+    out.info.name = name
+    out.info.description = first.info.description
+    out.info.format = first.info.format
+    if first.info.meta:
+        out.info.meta = first.info.meta
+    return out
+
+
+def _common_meta(metas):
+    first = metas[0]
+    common = {}
+    for key, value in first.items():
+        if key in _PER_OBJECT_META:
+            continue
+        try:
+            if all(key in meta and bool(meta[key] == value) for meta in metas[1:]):
+                common[key] = value
+        except (ValueError, TypeError):  # arrays and other values without a plain ==
+            continue
+    return common
