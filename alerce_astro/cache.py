@@ -105,7 +105,7 @@ class ResponseCache:
             ok = (newline > 0 and header.get("format") == _FORMAT
                   and header.get("length") == len(body)
                   and header.get("sha256") == hashlib.sha256(body).hexdigest())
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, TypeError, RecursionError):
             ok = False
         if not ok:
             self._discard(path)

@@ -22,7 +22,13 @@ from . import conf
 from .bulk import BulkQueries
 from .cache import ResponseCache
 from .crossmatch.queries import CrossmatchQueries
-from .exceptions import InvalidQueryError, MaxResultsWarning, NoResultsWarning
+from .exceptions import (
+    AlerceWarning,
+    InvalidQueryError,
+    MaxResultsWarning,
+    NoResultsWarning,
+    ResponseFormatError,
+)
 from .lightcurve.queries import LightCurveQueries
 from .stamps.queries import StampQueries
 from .surveys.ztf import columns, ids
@@ -171,8 +177,12 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
                                    parse=parse, cache=store, max_age=max_age, headers=headers)
 
     def _get_json(self, url, params=(), *, what, expect=list, cache=None):
-        data = self._get(url, params, cache=cache,
-                         parse=lambda a: parse_json(a, expect=expect, what=what))
+        def parse(answer):
+            data = parse_json(answer, expect=expect, what=what)
+            _check_rows(data, answer.url, what)
+            return data
+
+        data = self._get(url, params, cache=cache, parse=parse)
         return data, self._meta(url, params)
 
     def _meta(self, url, params, **extra):
@@ -217,6 +227,9 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         >>> obj = alerce.query_object("ZTF00aaaaaab")   # doctest: +SKIP
         >>> obj["oid", "ndet", "meanra", "meandec"]      # doctest: +SKIP
         """
+        if oid is None:
+            raise InvalidQueryError("oid is None: give a ZTF object id such as 'ZTF20aaelulu', "
+                                    "or a list of them")
         if not isinstance(oid, str):
             return self.query_objects(oid=oid, get_query_payload=get_query_payload,
                                       cache=cache)
@@ -311,16 +324,15 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         tables = []
         for chunk in chunks:
             params = criteria + [("oid", o) for o in chunk]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", NoResultsWarning)
-                tables.append(self._paged_objects(params, limit=-1, size=size, cache=cache,
-                                                  get_query_payload=False, ordered=True))
+            tables.append(self._paged_objects(params, limit=-1, size=size, cache=cache,
+                                              get_query_payload=False, ordered=True,
+                                              warn_empty=False))
         table = vstack(tables, metadata_conflicts="silent") if len(tables) > 1 else tables[0]
         if order_by is None:
             rank = {o: i for i, o in enumerate(oids)}
-            table = table[np.argsort([rank.get(o, len(rank)) for o in table["oid"]],
-                                     kind="stable")]
-        missing = sorted(set(oids) - set(table["oid"]))
+            got = [str(o) for o in np.ma.filled(table["oid"], "")]
+            table = table[np.argsort([rank.get(o, len(rank)) for o in got], kind="stable")]
+        missing = sorted(set(oids) - {str(o) for o in np.ma.filled(table["oid"], "")})
         if missing:
             warnings.warn(f"{len(missing)} of {len(oids)} objects not found: "
                           f"{', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}",
@@ -406,11 +418,10 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         except TypeError as exc:
             raise InvalidQueryError(f"unknown criterion: {exc}") from None
         limit, size = self._limits(row_limit, page_size)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NoResultsWarning)
-            return self._paged_objects(extra + params, limit=limit, size=size, cache=cache,
-                                       get_query_payload=get_query_payload,
-                                       ordered=criteria.get("order_by") is not None)
+        return self._paged_objects(extra + params, limit=limit, size=size, cache=cache,
+                                   get_query_payload=get_query_payload,
+                                   ordered=criteria.get("order_by") is not None,
+                                   warn_empty=False)
 
     def _criteria(self, *, classifier=None, classifier_version=None, class_name=None,
                   ranking=None, probability=None, ndet=None, firstmjd=None, lastmjd=None,
@@ -455,7 +466,8 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
             size = min(size, limit)
         return limit, size
 
-    def _paged_objects(self, params, *, limit, size, cache, get_query_payload, ordered):
+    def _paged_objects(self, params, *, limit, size, cache, get_query_payload, ordered,
+                       warn_empty=True):
         url = route_url(self.urls, "objects")
         first = params + [("page", 1), ("page_size", size), ("count", "true")]
         if get_query_payload:
@@ -473,6 +485,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
                 raise ResponseFormatError(f"GET {url}: the page has no 'items' list")
             if page == 1:
                 total = envelope.get("total")
+            before = len(rows)
             for item in items:
                 key = json.dumps(item, sort_keys=True, default=str)
                 if key not in seen:  # a row repeated across pages is kept once
@@ -480,6 +493,11 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
                     rows.append(item)
             full = limit != -1 and len(rows) >= limit
             if full or len(items) < size or (isinstance(total, int) and len(rows) >= total):
+                break
+            if len(rows) == before:  # a whole page of rows already received
+                warnings.warn(f"page {page} of {url} repeated rows already received: the "
+                              f"service does not page this query; stopping at {len(rows)} "
+                              f"rows, which may not be all", AlerceWarning)
                 break
             page += 1
         cut = limit != -1 and (len(rows) > limit or (
@@ -489,7 +507,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         table = _with_coord(_LIST_OBJECT.table(rows, meta=meta))
         if cut:
             _warn_cut(limit, total)
-        if not rows:
+        if not rows and warn_empty:
             warnings.warn("no object matched the query", NoResultsWarning)
         return table
 
@@ -511,7 +529,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
     # ----------------------------------------------------------------------------------------
     # Per-object resources.
     def _object_table(self, route, schema, oid, params=(), *, what, cache, get_query_payload,
-                      expect=list):
+                      expect=list, warn_empty=True):
         oid = ids.validate_oid(oid)
         url = route_url(self.urls, route, oid=oid)
         params = list(params)
@@ -522,7 +540,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         table = schema.table(data or [], meta=meta)
         table.add_column(Column([oid] * len(table), dtype=str, name="oid",
                                 description="ZTF object identifier"), index=0)
-        if not len(table):
+        if not len(table) and warn_empty:
             warnings.warn(f"no {what} for {oid}", NoResultsWarning)
         return table
 
@@ -680,12 +698,9 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
             if not len(table):
                 warnings.warn(f"no feature {wanted[0]!r} for {oid_ok}", NoResultsWarning)
             return table
-        with warnings.catch_warnings():
-            if wanted:
-                warnings.simplefilter("ignore", NoResultsWarning)
-            table = self._object_table("features", columns.FEATURE, oid, params,
-                                       what="features", cache=cache,
-                                       get_query_payload=get_query_payload)
+        table = self._object_table("features", columns.FEATURE, oid, params,
+                                   what="features", cache=cache,
+                                   get_query_payload=get_query_payload, warn_empty=not wanted)
         if get_query_payload or not wanted:
             return table
         table = table[np.isin(table["name"], wanted)]
@@ -712,7 +727,9 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         if get_query_payload:
             return self._payload(url, [])
         data, meta = self._get_json(url, what="classifier list", cache=cache)
-        rows = [dict(row, classes=",".join(row.get("classes") or [])) for row in data]
+        rows = [dict(row, classes=",".join(map(str, row["classes"]))
+                     if isinstance(row.get("classes"), list) else row.get("classes"))
+                for row in data]
         return columns.CLASSIFIER.table(rows, meta=meta)
 
     def list_classes(self, classifier, version, *, get_query_payload=False, cache=None):
@@ -779,8 +796,8 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
             return f"{base}/object/{oid_list[0]}"
         if len(oid_list) > EXPLORER_MAX_OIDS:
             raise InvalidQueryError(
-                f"the explorer accepts at most {EXPLORER_MAX_OIDS} objects per link, got "
-                f"{len(oid_list)}: use explorer_urls() for a list of links")
+                f"oids has {len(oid_list)} ids; the explorer accepts at most "
+                f"{EXPLORER_MAX_OIDS} per link: use explorer_urls() for a list of links")
         return f"{base}/?" + urlencode([("oid", o) for o in oid_list])
 
     def explorer_urls(self, oids):
@@ -802,6 +819,20 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         return [self.explorer_url(oid_list[i:i + EXPLORER_MAX_OIDS]) if len(
             oid_list[i:i + EXPLORER_MAX_OIDS]) > 1 else self.explorer_url(oid_list[i])
             for i in range(0, len(oid_list), EXPLORER_MAX_OIDS)]
+
+
+def _check_rows(data, url, what):
+    """Rows must be JSON objects (a page's under 'items'): checked before a body is cached."""
+    rows = data
+    if isinstance(data, dict) and what == "object list":
+        rows = data.get("items")
+        if not isinstance(rows, list):
+            raise ResponseFormatError(f"GET {url}: the page has no 'items' list")
+    if isinstance(rows, list):
+        bad = sorted({type(r).__name__ for r in rows if not isinstance(r, dict)})
+        if bad:
+            raise ResponseFormatError(f"GET {url}: expected a list of objects for the {what}, "
+                                      f"got items of type {', '.join(bad)}")
 
 
 def _oid_argument(oid):
@@ -828,6 +859,9 @@ def _oid_argument(oid):
 
 def _with_coord(table):
     ra, dec = _floats(table["meanra"]), _floats(table["meandec"])
+    # |dec| > 90 or an infinite value: a position no sky has is unknown (NaN), not an error.
+    bad = ~(np.isfinite(ra) & np.isfinite(dec) & (np.abs(dec) <= 90))
+    ra[bad] = dec[bad] = np.nan
     coord = SkyCoord(ra * u.deg, dec * u.deg, frame="icrs")
     table.add_column(coord, name="coord", index=table.colnames.index("meandec") + 1)
     table["coord"].info.description = "Mean position (ICRS) from meanra, meandec"
@@ -842,7 +876,8 @@ def _floats(column):
 
 
 def _band_column(fids):
-    return Column([ids.band_name(f) for f in fids], dtype="U1", name="band",
+    return Column([ids.band_name(f) if f is not np.ma.masked else "" for f in fids],
+                  dtype="U1", name="band",
                   description="Band name: g, r or i")
 
 

@@ -21,7 +21,16 @@ import numpy as np
 from astropy import units as u
 from astropy.table import Column, MaskedColumn, Table
 
-__all__ = ["Field", "Schema"]
+from .exceptions import ResponseFormatError
+
+__all__ = ["Field", "Schema", "RowsFormatError"]
+
+
+class RowsFormatError(ResponseFormatError, TypeError):
+    """The service sent something other than a list of JSON objects where rows were expected.
+
+    A `~alerce_astro.exceptions.ResponseFormatError` (what callers of the query methods catch),
+    and a `TypeError` as this module documented before."""
 
 _DTYPES = {
     "str": str,
@@ -180,14 +189,17 @@ class Schema:
 
         Raises
         ------
-        TypeError
-            If ``rows`` is not a list of mappings.
+        RowsFormatError
+            If ``rows`` is not a list of mappings (a `ResponseFormatError` and a `TypeError`).
         """
+        if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
+            raise RowsFormatError(f"{self.resource}: expected a list of objects, got "
+                                  f"{type(rows).__name__}")
         rows = list(rows)
         for row in rows:
             if not isinstance(row, dict):
-                raise TypeError(f"{self.resource}: expected a list of objects, got an item of "
-                                f"type {type(row).__name__}")
+                raise RowsFormatError(f"{self.resource}: expected a list of objects, got an "
+                                      f"item of type {type(row).__name__}")
         table = Table(meta=dict(meta or {}))
         for field in self.fields:
             key = field.wire_key
@@ -289,8 +301,13 @@ def _to_int(v):
 def _to_float(v):
     if v is None or isinstance(v, bool):
         return None if v is None else float(v)
-    if isinstance(v, (int, float)):
-        return float(v)
+    if isinstance(v, float):
+        return v
+    if isinstance(v, int):
+        try:
+            return float(v)
+        except OverflowError:  # an integer literal beyond the float range
+            return math.inf if v > 0 else -math.inf
     if isinstance(v, str):
         low = v.strip().lower()
         if low in ("null", "none", ""):

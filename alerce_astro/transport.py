@@ -4,14 +4,17 @@ HTTP for every service: timeouts, retries with backoff, error messages, caching,
 One `Transport` wraps one `requests.Session` (a pool of keep-alive connections, safe to share
 between the threads of bulk work). For each GET it:
 
-- always sets a time limit, for connecting and reading, and a deadline for the whole body, so a
-  server that drips bytes slowly cannot hang the caller;
+- always sets a time limit, for connecting and reading, and a deadline for the whole body,
+  enforced between every read from the socket, so a server that drips bytes slowly cannot hang
+  the caller;
 - retries 5xx, 429 and dropped or truncated connections with exponential backoff, honouring a
   ``Retry-After`` header up to ``max_retry_delay``;
-- follows redirects itself, sending the ``AUTH-TOKEN`` header only to the hosts it belongs to;
-- caps the size of a body;
+- follows redirects itself, only to the same host, sending the ``AUTH-TOKEN`` header only to
+  the hosts it belongs to;
+- caps the size of a body (after HTTP decompression, which is itself bounded per read);
 - turns every failure into an astroquery exception whose message gives the URL, the status and
-  what the server said (and never a credential);
+  what the server said (and never a credential: the token is checked before it is sent and
+  removed from any message);
 - hands the body to the caller's parser and caches it only if the parser accepted it.
 """
 
@@ -20,6 +23,7 @@ import json
 import re
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -28,6 +32,7 @@ from requests.adapters import HTTPAdapter
 
 from .cache import request_key
 from .exceptions import (
+    AlerceWarning,
     InvalidQueryError,
     ObjectNotFoundError,
     RemoteServiceError,
@@ -40,6 +45,13 @@ __all__ = ["Transport", "RequestSettings", "Answer", "parse_json", "server_messa
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 TOKEN_HEADER = "AUTH-TOKEN"
 _MAX_REDIRECTS = 5
+#: What a token may hold: visible ASCII, no white space (a JWT is base64url and dots). Anything
+#: else would make `requests` raise an error whose message quotes the header value.
+_TOKEN_PATTERN = re.compile(r"[\x21-\x7e]+")
+#: Failures of the network or of the server's framing: worth another try.
+_RETRYABLE = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+              requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+_READ_SIZE = 65536
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,16 @@ class Transport:
         """
         params = [(str(k), _param_text(v)) for k, v in (params or [])]
         parse = parse or (lambda answer: answer)
+        _check_token(settings.token)
+        try:
+            return self._get(url, params, settings, parse, cache, max_age, headers)
+        except RemoteServiceError as exc:
+            # A server may echo what it was sent; the token never reaches a message.
+            if settings.token and settings.token in str(exc):
+                raise type(exc)(str(exc).replace(settings.token, "<AUTH-TOKEN>")) from None
+            raise
+
+    def _get(self, url, params, settings, parse, cache, max_age, headers):
         key = request_key("GET", url, params)
         if cache is not None:
             body = cache.get(key, max_age=max_age)
@@ -146,7 +168,13 @@ class Transport:
         answer = self._fetch(url, params, settings, headers or {})
         value = parse(answer)
         if cache is not None:
-            cache.put(key, answer.body, url=url)
+            try:
+                cache.put(key, answer.body, url=url)
+            except OSError as exc:
+                # A full disk or a read-only cache folder costs the cache, not the answer.
+                warnings.warn(f"the answer of GET {url} could not be cached in "
+                              f"{cache.directory} ({exc.strerror or exc}); clear or move the "
+                              f"cache (cache_location) to keep caching", AlerceWarning)
         return value
 
     def _fetch(self, url, params, settings, headers):
@@ -157,10 +185,15 @@ class Transport:
                 self.sleep(last_delay)
             try:
                 response, body = self._send(url, params, settings, headers)
-            except requests.exceptions.RequestException as exc:
+            except _RETRYABLE as exc:
                 last_problem = f"{_describe(exc)}"
                 last_delay = _backoff(settings, attempt)
                 continue
+            except requests.exceptions.RequestException as exc:
+                # A URL requests cannot send (no scheme, bad port...): trying again cannot help.
+                raise InvalidQueryError(
+                    f"GET {shown}: the request cannot be sent ({type(exc).__name__}); check the "
+                    f"service URLs given to the client") from None
             if response.status_code in RETRY_STATUSES:
                 last_problem = (f"HTTP {response.status_code}: "
                                 f"{server_message(body, response.headers)}")
@@ -205,8 +238,20 @@ class Transport:
 
 
 def _read(response, settings, start):
+    """The decoded body, read within the deadline that started at ``start`` and the size cap."""
+    declared = response.headers.get("Content-Length", "")
+    if (declared.isdigit() and int(declared) > settings.max_bytes
+            and not response.headers.get("Content-Encoding")):
+        raise ResponseFormatError(
+            f"GET {response.url}: the answer announces {declared} bytes, more than the "
+            f"{settings.max_bytes} allowed; not reading it")
+    raw = response.raw
+    if callable(getattr(raw, "read1", None)):
+        pieces = _timed_pieces(raw, settings, start)
+    else:  # urllib3 < 2.3: whole chunks, the deadline is checked between them
+        pieces = response.iter_content(chunk_size=_READ_SIZE)
     chunks, size = [], 0
-    for chunk in response.iter_content(chunk_size=65536):
+    for chunk in pieces:
         size += len(chunk)
         if size > settings.max_bytes:
             raise ResponseFormatError(
@@ -217,6 +262,53 @@ def _read(response, settings, start):
                 f"the answer took longer than {settings.timeout} s to arrive")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _timed_pieces(raw, settings, start):
+    """
+    The body in pieces of at most ``_READ_SIZE`` decoded bytes, one socket read each.
+
+    ``read(n)`` (what ``iter_content`` uses) blocks until ``n`` bytes arrived, however slowly
+    they drip in: each socket read has its own time limit but their sum has none. ``read1``
+    returns after one socket read, and that read may wait only for what is left of the
+    deadline. Decompression is bounded per call (urllib3 keeps the rest for the next one), so
+    a small compressed body cannot expand in memory beyond ``_READ_SIZE`` at a time.
+    """
+    from urllib3.exceptions import (
+        DecodeError,
+        HTTPError,
+        ProtocolError,
+        ReadTimeoutError,
+        SSLError,
+    )
+
+    while True:
+        left = settings.timeout - (time.monotonic() - start)
+        if left <= 0:
+            raise requests.exceptions.ReadTimeout(
+                f"the answer took longer than {settings.timeout} s to arrive")
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        if sock is not None:
+            try:
+                sock.settimeout(left)
+            except OSError:
+                pass
+        try:
+            chunk = raw.read1(_READ_SIZE, decode_content=True)
+        except ReadTimeoutError:
+            raise requests.exceptions.ReadTimeout(
+                f"the answer took longer than {settings.timeout} s to arrive") from None
+        except ProtocolError as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc) from None
+        except DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(exc) from None
+        except SSLError as exc:
+            raise requests.exceptions.SSLError(exc) from None
+        except HTTPError as exc:  # any other failure of the body's framing: worth a retry
+            raise requests.exceptions.ChunkedEncodingError(exc) from None
+        if not chunk:
+            return
+        yield chunk
 
 
 def _same_service(source, target):
@@ -293,7 +385,7 @@ def server_message(body, headers=None):
         return "(empty body)"
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict):
         message = str(data.get("message") or data.get("detail") or "")
@@ -309,10 +401,12 @@ def server_message(body, headers=None):
         heading = re.search(r"<h1>(.*?)</h1>", text, flags=re.I | re.S)
         plain = (title or heading)
         text = plain.group(1) if plain else re.sub(r"<[^>]+>", " ", text)
-    return _short(" ".join(text.split()))
+    return _short(text)
 
 
 def _short(text, limit=300):
+    """One line (white space runs made one space), at most ``limit`` characters, never empty."""
+    text = " ".join(text.split()) or "(empty message)"
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -350,9 +444,13 @@ def parse_json(answer, *, expect=(dict, list), what="answer"):
         If the body is not JSON (an HTML page, truncated text) or not of an expected type
         (for example an error message sent as a JSON string with status 200).
     """
-    text = answer.body.decode("utf-8", errors="replace")
+    # utf-8-sig: a byte-order mark some proxies and editors add is not an error.
+    text = answer.body.decode("utf-8-sig", errors="replace")
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ResponseFormatError(f"GET {answer.url}: the {what} is JSON nested too deeply to "
+                                  f"read ({len(answer.body)} bytes)") from None
     except ValueError as exc:
         kind = "an HTML page" if text.lstrip().startswith("<") else "not valid JSON"
         raise ResponseFormatError(
@@ -372,6 +470,18 @@ def _type_names(expect):
     names = {dict: "object", list: "list", str: "string", type(None): "null"}
     types = expect if isinstance(expect, tuple) else (expect,)
     return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _check_token(token):
+    """Refuse a token that cannot be a header value, without ever showing it."""
+    if token is None or token == "":  # no token: anonymous requests
+        return
+    if not isinstance(token, str) or not _TOKEN_PATTERN.fullmatch(token):
+        kind = (f"a {type(token).__name__}" if not isinstance(token, str)
+                else "a string holding white space or control characters")
+        raise InvalidQueryError(
+            f"the AUTH-TOKEN given to the client is {kind}, not a valid header value; it was "
+            f"not sent (give the token string exactly as ALeRCE issued it)")
 
 
 def check_not_negative(name, value):

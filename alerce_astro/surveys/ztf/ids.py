@@ -13,7 +13,7 @@ from ...exceptions import InvalidQueryError
 __all__ = ["OID_PATTERN", "BANDS", "FID_BY_BAND", "FEATURE_FIDS", "validate_oid",
            "validate_oids", "validate_candid", "band_name", "validate_band"]
 
-OID_PATTERN = re.compile(r"ZTF\d{2}[a-z]{7}")
+OID_PATTERN = re.compile(r"ZTF[0-9]{2}[a-z]{7}")  # [0-9]: \d matches every Unicode digit
 #: Band name of each ZTF filter id.
 BANDS = {1: "g", 2: "r", 3: "i"}
 FID_BY_BAND = {name: fid for fid, name in BANDS.items()}

@@ -44,6 +44,13 @@ ORDER_MODES = ("ASC", "DESC")
 EXPLORER_MAX_OIDS = 200
 
 
+def _segment(value):
+    """One path segment, escaped; '.' and '..' too, which URL libraries would otherwise
+    resolve as 'this folder' and 'the parent folder' (RFC 3986 dot segments)."""
+    text = quote(str(value), safe="")
+    return text.replace(".", "%2E") if text in (".", "..") else text
+
+
 def route_url(urls, route, **params):
     """
     The full URL of a route.
@@ -69,5 +76,5 @@ def route_url(urls, route, **params):
     'http://h/ztf/v1/objects/ZTF20aaelulu/features/a%2Fb'
     """
     service, template = ROUTES[route]
-    escaped = {key: quote(str(value), safe="") for key, value in params.items()}
+    escaped = {key: _segment(value) for key, value in params.items()}
     return urls[service].rstrip("/") + "/" + template.format(**escaped)

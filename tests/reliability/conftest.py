@@ -1,0 +1,80 @@
+"""
+Fixtures of the reliability suites: offline servers over the real recorded data, clients with
+their own caches, and the figures (inputs tried, faults injected, fuzz examples) the suites
+report at the end of a run.
+
+Tests marked ``slow`` in this folder run only when asked for (``pytest -m slow`` or
+``tox -e stress``), so that the normal test command stays fast.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from alerce_astro import AlerceClass
+
+# The test modules import this folder's helpers by name; a conftest may be imported before
+# pytest put the folder on sys.path (e.g. by a doctest collector).
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+from reliability_helpers import FIGURES  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    # Hooks of a folder's conftest see every collected item: touch only this folder's.
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow reliability test: run with -m slow or tox -e stress")
+    for item in items:
+        if "reliability" in item.path.parts and item.get_closest_marker("slow"):
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.write_sep("-", "reliability figures")
+        for kind, n in sorted(FIGURES.items()):
+            terminalreporter.write_line(f"{kind}: {n}")
+
+
+@pytest.fixture(scope="module")
+def rel_server(fixtures_dir):
+    """A fault-free server over the recorded data, for this module alone."""
+    from alerce_astro.testing import SampleServer
+
+    with SampleServer(data=fixtures_dir / "recorded") as server:
+        yield server
+
+
+@pytest.fixture
+def server(rel_server):
+    """`rel_server` with no injection and an empty request log."""
+    rel_server.clear_injections()
+    rel_server.reset_requests()
+    yield rel_server
+    rel_server.clear_injections()
+
+
+@pytest.fixture
+def client(server, tmp_path):
+    """A client of `server` with its own empty cache folder."""
+    return AlerceClass(urls=server.urls, cache_location=tmp_path / "cache")
+
+
+@pytest.fixture
+def make_server(fixtures_dir):
+    """Start servers over the recorded data with fault settings; all stopped at the end."""
+    from alerce_astro.testing import SampleServer
+
+    started = []
+
+    def make(**faults):
+        server = SampleServer(data=fixtures_dir / "recorded", **faults).start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
