@@ -36,6 +36,7 @@ _NULLS = frozenset({"null", "none", "nan", ""})
 _POS_INF = frozenset({"infinity", "inf", "+infinity", "+inf"})
 _NEG_INF = frozenset({"-infinity", "-inf"})
 _ERROR_KEYS = frozenset({"detail", "message", "error", "errors"})
+_OWN_COLUMNS = frozenset({"coord", "separation"})
 
 
 @dataclass
@@ -202,7 +203,7 @@ def _body(name, body, where):
     return RawCatalog(name, columns)
 
 
-def column_values(values):
+def column_values(values, *, numeric=False):
     """
     Convert a column's raw values: numbers (masked where null), or text.
 
@@ -210,19 +211,26 @@ def column_values(values):
     ----------
     values : list
         Values as the service sent them: numbers, `None`, ``"null"``, ``"infinity"``...
+    numeric : bool, optional
+        The column holds numbers whatever it contains: a value that is not a number (text, a
+        list, an object) is masked instead of making the column text.
 
     Returns
     -------
     data : `numpy.ndarray`
-        float64 (int64 if every value is a JSON integer), or str if any value is text.
+        float64 (int64 if every value is a JSON integer), or str if any value is text and
+        ``numeric`` is false.
     mask : `numpy.ndarray` of bool
-        True where the service sent no value.
+        True where the service sent no value (or, with ``numeric``, no number).
 
     Examples
     --------
     >>> data, mask = column_values([1.5, "null", "infinity", None])
     >>> data.tolist(), mask.tolist()
     ([1.5, nan, inf, nan], [False, True, False, True])
+    >>> data, mask = column_values([1.5, "abc", []], numeric=True)
+    >>> data.tolist(), mask.tolist()
+    ([1.5, nan, nan], [False, True, True])
     """
     n = len(values)
     mask = np.zeros(n, dtype=bool)
@@ -258,10 +266,12 @@ def column_values(values):
                     floats[i] = float(value)
                 except ValueError:
                     text = True
+                    mask[i] = numeric
         else:
             ints = False
             text = True
-    if text:
+            mask[i] = numeric
+    if text and not numeric:
         strings = []
         for i, value in enumerate(values):
             if mask[i]:
@@ -271,7 +281,7 @@ def column_values(values):
             else:
                 strings.append(str(value))
         return np.array(strings, dtype=str), mask
-    if ints and not mask.all():
+    if ints and not text and not mask.all():
         present = [v for v in values if v is not None]
         if all(-2**63 <= v < 2**63 for v in present):
             out = np.zeros(n, dtype=np.int64)
@@ -282,10 +292,32 @@ def column_values(values):
     return floats, mask
 
 
-def _make_column(name, values, unit, description, raw_unit):
-    data, mask = column_values(values)
+def _is_number(value):
+    if isinstance(value, (int, float)):
+        return True
+    if not isinstance(value, str):
+        return False
+    key = value.strip().lower()
+    if key in _NULLS:
+        return False
+    if key in _POS_INF or key in _NEG_INF:
+        return True
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _make_column(name, values, unit, description, raw_unit, *, position=False, invalid=None):
+    # A position column, or one with a unit and at least one number, holds numbers: text there
+    # is a broken value (masked), not a reason to make the whole column text.
+    numeric = position or (unit is not None and any(_is_number(v) for v in values))
+    data, mask = column_values(values, numeric=numeric)
     if data.dtype.kind == "U":
         unit = None  # a unit on text makes no sense
+    if invalid is not None:
+        mask = mask | invalid
     cls = MaskedColumn if mask.any() else Column
     kwargs = {"mask": mask} if cls is MaskedColumn else {}
     column = cls(data, name=name, unit=unit, description=description, **kwargs)
@@ -305,11 +337,53 @@ def _find(columns, *names):
     return None
 
 
-def _degrees(column):
-    values = np.ma.filled(np.ma.asarray(column).astype(float), np.nan)
-    if column.unit is not None and column.unit.is_equivalent(u.deg):
-        return (values * column.unit).to_value(u.deg)
-    return values  # the service converts positions to degrees
+def _degrees(values, unit):
+    """Position values (masked as NaN) in degrees; infinities and overflows stay non-finite."""
+    data, mask = column_values(values, numeric=True)
+    data = data.astype(float)
+    data[mask] = np.nan
+    if unit is not None and unit.is_equivalent(u.deg):
+        # A hostile value (1e308 rad) overflows to inf here, which the caller sets aside;
+        # np.errstate is thread-safe, unlike silencing the warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            data = (data * unit).to_value(u.deg)
+    return data  # the service converts positions to degrees
+
+
+def _positions(raw, info, units):
+    """
+    The RA and Dec column names, degrees for the coordinates, and the rows no sky has.
+
+    A non-finite value, or a Dec beyond +-90 deg, is no position: SkyCoord would refuse the
+    whole answer (Dec) or warn (inf RA). Such rows get a NaN coordinate and the offending
+    values are masked in the RA/Dec columns.
+    """
+    ra_names = ([info.ra_column] if info is not None else []) + ["RA"]
+    dec_names = ([info.dec_column] if info is not None else []) + ["Dec"]
+    ra_name, dec_name = _find(list(raw.columns), *ra_names), _find(list(raw.columns), *dec_names)
+    if ra_name is None or dec_name is None:
+        return ra_name, dec_name, None, {}
+    ra = _degrees(raw.columns[ra_name][1], units[ra_name])
+    dec = _degrees(raw.columns[dec_name][1], units[dec_name])
+    bad_ra = ~np.isfinite(ra)
+    bad_dec = ~np.isfinite(dec)
+    bad_dec[~bad_dec] = np.abs(dec[~bad_dec]) > 90
+    bad = bad_ra | bad_dec
+    ra[bad] = np.nan
+    dec[bad] = np.nan
+    coord = SkyCoord(ra * u.deg, dec * u.deg, frame="icrs")
+    return ra_name, dec_name, coord, {ra_name: bad_ra, dec_name: bad_dec}
+
+
+def _free_name(name, taken):
+    # "coord" and "separation" are this table's own columns: a catalog column of that name
+    # is renamed the way _body renames repeated names.
+    if name not in _OWN_COLUMNS:
+        return name
+    n = 2
+    while f"{name}_{n}" in taken or f"{name}_{n}" in _OWN_COLUMNS:
+        n += 1
+    return f"{name}_{n}"
 
 
 def build_table(raw, *, target=None, meta=None, sort=True):
@@ -336,7 +410,10 @@ def build_table(raw, *, target=None, meta=None, sort=True):
         catalog's other columns in the service's order. Each column's unit is parsed (see
         `~alerce_astro.crossmatch.units.parse_unit`); a unit string that was mapped or not
         understood is kept in the column's ``meta["unit_text"]``. Values the service sent as
-        ``"null"`` are masked.
+        ``"null"`` are masked, and so is text in a numeric column (a position column, or one
+        with a unit and numbers). A position no sky has (non-finite, or a Dec beyond
+        +-90 deg) is NaN in ``coord`` and masked in its RA/Dec column. A catalog column named
+        ``coord`` or ``separation`` is renamed ``coord_2``/``separation_2``.
 
     Examples
     --------
@@ -358,29 +435,30 @@ def build_table(raw, *, target=None, meta=None, sort=True):
     table = Table(meta=dict(meta or {}))
     table.meta["catalog"] = shown
     table.meta["catshtm_name"] = info.name if info is not None else raw.name
-    for name, (unit_text, values) in raw.columns.items():
+    units, raw_units = {}, {}
+    for name, (unit_text, _) in raw.columns.items():
         fixed = info.fixed_unit(name) if info is not None else None
-        unit, raw_unit = parse_unit(fixed if fixed is not None else unit_text)
+        units[name], raw_units[name] = parse_unit(fixed if fixed is not None else unit_text)
         if fixed is not None:
-            raw_unit = unit_text
+            raw_units[name] = unit_text
+    ra_name, dec_name, coord, invalid = _positions(raw, info, units)
+    for name, (_, values) in raw.columns.items():
+        unit, raw_unit = units[name], raw_units[name]
         if name == "distance":
             description = "Distance from the searched position, computed by the service"
         else:
             description = f"{name} of the {shown} catalog (catsHTM)"
         if raw_unit is not None and str(raw_unit).strip():
             description += f"; the service's unit: {raw_unit!r}"
-        table.add_column(_make_column(name, values, unit, description, raw_unit))
+        column = _make_column(name, values, unit, description, raw_unit,
+                              position=name in invalid, invalid=invalid.get(name))
+        table.add_column(column, name=_free_name(name, raw.columns))
 
-    ra_names = ([info.ra_column] if info is not None else []) + ["RA"]
-    dec_names = ([info.dec_column] if info is not None else []) + ["Dec"]
-    ra_name, dec_name = _find(table.colnames, *ra_names), _find(table.colnames, *dec_names)
     front = [c for c in ("distance", ra_name, dec_name) if c in table.colnames]
     if ra_name is None or dec_name is None:
         warnings.warn(f"catalog {shown}: no position columns found among {table.colnames}; "
                       f"the table has no 'coord' column", AlerceWarning)
     else:
-        coord = SkyCoord(_degrees(table[ra_name]) * u.deg, _degrees(table[dec_name]) * u.deg,
-                         frame="icrs")
         table.add_column(coord, name="coord", index=0)
         table["coord"].info.description = (f"Position (ICRS) from the {ra_name} and {dec_name} "
                                            f"columns")

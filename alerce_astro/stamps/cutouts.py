@@ -21,11 +21,13 @@ Nothing here does network I/O or imports matplotlib.
 
 import gzip
 import io
+import re
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 from astropy.io import fits
+from astropy.io.fits.verify import VerifyError
 
 from ..exceptions import ResponseFormatError
 from ..transport import server_message
@@ -44,6 +46,10 @@ _BLOCK = 2880
 _CARD = 80
 _GZIP_MAGIC = b"\x1f\x8b"
 _DTYPES = {8: ">u1", 16: ">i2", 32: ">i4", 64: ">i8", -32: ">f4", -64: ">f8"}
+#: A header card: 80 bytes of printable ASCII (FITS standard, section 4.1).
+_PRINTABLE = re.compile(rb"[\x20-\x7e]{80}")
+#: Keywords whose cards carry text, not ``= value`` (astropy's commentary cards and CONTINUE).
+_TEXT_KEYWORDS = frozenset({b"", b"COMMENT", b"HISTORY", b"CONTINUE"})
 #: Header blocks searched for the END card before giving up (a cutout has one).
 _MAX_HEADER_BLOCKS = 64
 
@@ -192,15 +198,43 @@ def _read_header(raw, source):
             break
         for offset in range(start, start + _BLOCK, _CARD):
             if raw[offset:offset + 8] == b"END     ":
-                text = raw[:offset + _CARD].decode("ascii", errors="replace")
-                try:
-                    header = fits.Header.fromstring(text)
-                except (ValueError, TypeError) as exc:
-                    raise ResponseFormatError(
-                        f"{source}: unreadable FITS header ({exc})") from None
-                return header, start + _BLOCK
+                return _parse_cards(raw[:offset + _CARD], source), start + _BLOCK
     raise ResponseFormatError(f"{source}: the FITS header has no END card "
                               f"({len(raw)} bytes; truncated?)")
+
+
+def _parse_cards(cards, source):
+    """
+    The header from its cards (END included), checked first so that astropy never warns.
+
+    `fits.Header.fromstring` warns (AstropyUserWarning) about a card that is not ASCII or
+    whose keyword it cannot place, and that warning would reach the user: silencing it with
+    `warnings.catch_warnings` is not thread-safe, so such cards are refused here instead.
+    """
+    for number, offset in enumerate(range(0, len(cards) - _CARD, _CARD), start=1):
+        card = cards[offset:offset + _CARD]
+        if not _PRINTABLE.fullmatch(card):
+            raise ResponseFormatError(
+                f"{source}: unreadable FITS header (card {number} is not printable ASCII: "
+                f"{card[:20]!r}...)")
+        keyword = card[:8].rstrip().upper()
+        equals = card.find(b"=")
+        # astropy reads a value card when "=" is within the first nine bytes, a HIERARCH card
+        # when it has "=" anywhere, and commentary cards as text; anything else it warns about.
+        if not (keyword in _TEXT_KEYWORDS or 0 <= equals <= 8
+                or (keyword == b"HIERARCH" and card[8:9] == b" " and equals > 0)):
+            raise ResponseFormatError(
+                f"{source}: unreadable FITS header (card {number} is neither a value nor a "
+                f"commentary card: {card[:20]!r}...)")
+    try:
+        # Bytes after END on its card are ignored (astropy's own reader blanks them too).
+        text = cards[:-_CARD].decode("ascii") + "END".ljust(_CARD)
+        header = fits.Header.fromstring(text)
+        for card in header.cards:
+            card.value  # noqa: B018 -- parse every value now: astropy parses lazily
+    except (ValueError, TypeError, VerifyError) as exc:
+        raise ResponseFormatError(f"{source}: unreadable FITS header ({exc})") from None
+    return header
 
 
 def _card_int(header, key, source):
