@@ -287,5 +287,7 @@ class BulkQueries:
 for _name in ("get_lightcurves", "query_magstats_many", "query_probabilities_many",
               "query_features_many", "get_stamps_many"):
     _method = getattr(BulkQueries, _name)
-    _method.__doc__ = _method.__doc__.replace("        {common}", _COMMON_DOC.strip("\n"))
+    # Blank lines around the shared block keep the numpydoc sections apart.
+    _method.__doc__ = _method.__doc__.replace(
+        "        {common}", "\n" + _COMMON_DOC.strip("\n") + "\n")
 del _name, _method

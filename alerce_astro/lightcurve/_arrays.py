@@ -56,3 +56,90 @@ def values_of(col, unit=None):
     values = np.array(values, dtype=float, ndmin=1)
     values[mask_of(col)] = np.nan
     return values
+
+
+# The Python types the fast paths of `from_json` take as they are; anything else (strings
+# in numeric columns, nested objects, out-of-range integers...) goes through the schema's
+# value-by-value conversion, so that the two paths cannot disagree.
+_FLOAT_TYPES = frozenset({float, int, bool, type(None)})
+_INT_TYPES = frozenset({int})
+_INT_OR_NONE = frozenset({int, type(None)})
+_BOOL_TYPES = frozenset({bool, type(None)})
+_STR_TYPES = frozenset({str})
+_NONE = frozenset({type(None)})
+_INT_DTYPES = {"int64": np.int64, "int32": np.int32, "int16": np.int16}
+
+
+def from_json(values, dtype):
+    """
+    JSON values as ``(data, mask)`` arrays, exactly as `alerce_astro.schema` converts them.
+
+    The common cases (floats with nulls, plain integers, booleans, strings) are converted by
+    NumPy in one call each instead of value by value; every other case is handed to the
+    schema's own conversion.
+
+    Parameters
+    ----------
+    values : sequence
+        The raw values of one column (`None` for null or missing).
+    dtype : str
+        A schema dtype: ``str``, ``bool``, ``int16``/``int32``/``int64``,
+        ``float32``/``float64``.
+
+    Returns
+    -------
+    data, mask : `numpy.ndarray`
+
+    Examples
+    --------
+    >>> data, mask = from_json([1.5, None, 2], "float64")
+    >>> data.tolist(), mask.tolist()
+    ([1.5, nan, 2.0], [False, True, False])
+    """
+    n = len(values)
+    if n:
+        types = set(map(type, values))
+        try:
+            if dtype == "float64" and types <= _FLOAT_TYPES:
+                data = np.array(values, dtype=np.float64)
+                if data.shape == (n,):
+                    return data, np.isnan(data)
+            elif dtype in _INT_DTYPES and types <= _INT_OR_NONE:
+                return _ints(values, types, _INT_DTYPES[dtype], n)
+            elif dtype in _INT_DTYPES and types == _STR_TYPES:
+                # 64-bit ids sent as strings: int() strips blanks as the schema does, and a
+                # string that is not an integer raises ValueError (the schema masks it)
+                return _ints(list(map(int, values)), _INT_TYPES, _INT_DTYPES[dtype], n)
+            elif dtype == "bool" and types <= _BOOL_TYPES:
+                if types == {bool}:
+                    return np.array(values, dtype=bool), np.zeros(n, dtype=bool)
+                # None becomes NaN, True 1.0 and False 0.0
+                floats = np.array(values, dtype=np.float64)
+                mask = np.isnan(floats)
+                return floats == 1.0, mask
+            elif dtype == "str" and types <= _STR_TYPES:
+                return np.array(values, dtype=str), np.zeros(n, dtype=bool)
+            elif dtype == "str" and types == _NONE:
+                return np.full(n, "", dtype="U1"), np.ones(n, dtype=bool)
+        except (OverflowError, ValueError, TypeError):
+            pass
+    from ..schema import _convert
+
+    return _convert(values, dtype)
+
+
+def _ints(values, types, dtype, n):
+    if types == _INT_TYPES:
+        mask = np.zeros(n, dtype=bool)
+        wide = np.array(values, dtype=np.int64)  # OverflowError beyond 64 bits: slow path
+    else:
+        objects = np.array(values, dtype=object)
+        mask = np.equal(objects, None)
+        objects[mask] = 0
+        wide = objects.astype(np.int64)
+    if dtype is not np.int64:
+        info = np.iinfo(dtype)
+        if ((wide < info.min) | (wide > info.max)).any():
+            raise OverflowError("out of range: the schema's conversion masks these")
+        return wide.astype(dtype), mask
+    return wide, mask

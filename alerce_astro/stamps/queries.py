@@ -33,6 +33,7 @@ from ..exceptions import (
     RemoteServiceError,
     ResponseFormatError,
 )
+from ..lightcurve._arrays import from_json
 from ..surveys.ztf import columns, ids
 from ..surveys.ztf.routes import route_url
 from ..transport import parse_json
@@ -237,8 +238,10 @@ class StampQueries:
             alert = self.get_avro_info(candid, oid=oid, cache=cache)
             record = _record_from_alert(alert, oid, candid)
         if store is not None:
-            store.put(self._record_key(oid, record["candid"]),
-                      json.dumps(record).encode(), url=self._record_url())
+            key = self._record_key(oid, record["candid"])
+            # An alert never changes: write its record once, not on every call.
+            if _load_record(store.get(key, max_age=None)) is None:
+                store.put(key, json.dumps(record).encode(), url=self._record_url())
         return record
 
     def _record_from_detections(self, oid, candid, which, cache):
@@ -247,9 +250,7 @@ class StampQueries:
             rows, _ = self._get_json(url, what="detections", cache=cache)
         except ObjectNotFoundError as exc:
             raise ObjectNotFoundError(f"{oid}: no such object at ALeRCE ({exc})") from None
-        table = columns.DETECTION.table(rows or [])
-        records = [_row_record(row) for row in table]
-        records = [r for r in records if r is not None]
+        records = _detection_records(rows or [])
         if candid is not None:
             return next((r for r in records if r["candid"] == candid), None)
         with_stamps = [r for r in records if r["has_stamp"]]
@@ -262,6 +263,13 @@ class StampQueries:
         return pick(with_stamps, key=lambda r: (r["mjd"], r["candid"]))
 
     # -- the images -------------------------------------------------------------------------
+    def _stamps_cached(self, url, oid, candid, cache):
+        """Whether the three cutouts of ``candid`` are in the cache (then no threads)."""
+        store, _ = self._cache_for(cache, static=True)
+        return store is not None and all(
+            store._path(request_key("GET", url, _stamp_params(oid, candid, kind))).is_file()
+            for kind in STAMP_TYPES)
+
     def _stamp_set(self, oid, record, *, subpixel, cache):
         candid = record["candid"]
         url = route_url(self.urls, "stamp")
@@ -274,15 +282,23 @@ class StampQueries:
         jobs = {kind: (fetch_image, kind) for kind in STAMP_TYPES}
         if want_alert:
             jobs["alert"] = (lambda _: self.get_avro_info(candid, oid=oid, cache=cache), None)
-        with ThreadPoolExecutor(max_workers=len(jobs),
-                                thread_name_prefix="alerce-stamps") as pool:
-            futures = {name: pool.submit(func, arg) for name, (func, arg) in jobs.items()}
         outcome = {}
-        for name, future in futures.items():
-            try:
-                outcome[name] = future.result()
-            except RemoteServiceError as exc:
-                outcome[name] = exc
+        if self._stamps_cached(url, oid, candid, cache) and not want_alert:
+            # Everything is on disk: reading three files needs no threads.
+            for name, (func, arg) in jobs.items():
+                try:
+                    outcome[name] = func(arg)
+                except RemoteServiceError as exc:
+                    outcome[name] = exc
+        else:
+            with ThreadPoolExecutor(max_workers=len(jobs),
+                                    thread_name_prefix="alerce-stamps") as pool:
+                futures = {name: pool.submit(func, arg) for name, (func, arg) in jobs.items()}
+            for name, future in futures.items():
+                try:
+                    outcome[name] = future.result()
+                except RemoteServiceError as exc:
+                    outcome[name] = exc
         for kind in STAMP_TYPES:
             if isinstance(outcome[kind], Exception):
                 raise _stamp_error(outcome[kind], oid, candid, kind, record)
@@ -351,11 +367,37 @@ def _finite(value):
     return value is not None and not (isinstance(value, float) and not math.isfinite(value))
 
 
+def _detection_records(rows):
+    """The `_row_record` of each detection row the service sent, straight from its JSON.
+
+    Only the seven columns a record needs are converted (with the schema's types and rules,
+    `alerce_astro.lightcurve._arrays.from_json`), not the whole detections table.
+    """
+    if type(rows) is not list or not all(type(row) is dict for row in rows):
+        columns.DETECTION.table(rows)  # raises the schema's error for anything but objects
+        rows = list(rows)
+    values = {}
+    for name in _RECORD_COLUMNS:
+        field = columns.DETECTION[name]
+        key = field.wire_key
+        data, mask = from_json([row.get(key) for row in rows], field.dtype)
+        values[name] = [None if m else v for v, m in zip(data.tolist(), mask.tolist(),
+                                                          strict=True)]
+    return [r for r in map(_row_record, _rows_of(values, len(rows))) if r is not None]
+
+
+_RECORD_COLUMNS = ("candid", "mjd", "ra", "dec", "fid", "isdiffpos", "has_stamp")
+
+
+def _rows_of(values, n):
+    return ({name: values[name][i] for name in _RECORD_COLUMNS} for i in range(n))
+
+
 def _row_record(row):
     """The stamp-relevant part of one detection row, or None if it lacks what is needed."""
     def value(name):
         v = row[name]
-        return None if v is np.ma.masked else v
+        return None if v is None or v is np.ma.masked else v
 
     candid, mjd, ra, dec = (value(name) for name in ("candid", "mjd", "ra", "dec"))
     if candid is None or mjd is None or ra is None or dec is None:

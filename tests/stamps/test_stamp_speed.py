@@ -1,0 +1,69 @@
+"""A repeated get_stamps served from the cache: no request, no thread, no cache write."""
+
+import threading
+
+import numpy as np
+
+from alerce_astro import AlerceClass
+from alerce_astro.cache import ResponseCache
+from alerce_astro.stamps import queries
+
+OID = "ZTF18aaqfhlj"  # two alerts with stamps
+LATEST = 1786555201115010001
+
+
+def _meta(stamps):
+    return {k: v for k, v in stamps.science.meta.items() if k != "retrieved"}
+
+
+def _cache_files(client):
+    return {p.name: p.stat().st_mtime_ns for p in client.cache_location.glob("*.alerce")}
+
+
+def test_cached_stamps_read_without_threads_or_writes(alerts_client, alerts_server,
+                                                      monkeypatch):
+    first = alerts_client.get_stamps(OID, cache=True)
+    assert first.science.meta["candid"] == LATEST
+    files = _cache_files(alerts_client)
+    alerts_server.reset_requests()
+    started = []
+    original = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start",
+                        lambda self: (started.append(self.name), original(self))[1])
+    puts = []
+    monkeypatch.setattr(ResponseCache, "put", lambda self, key, body, *, url: puts.append(url))
+    again = alerts_client.get_stamps(OID, cache=True)
+    assert alerts_server.requests == []
+    assert started == [] and puts == []
+    assert _cache_files(alerts_client) == files
+    assert _meta(again) == _meta(first)
+    np.testing.assert_array_equal(again.difference.data, first.difference.data)
+
+
+def test_threads_when_not_cached(alerts_client):
+    assert not alerts_client._stamps_cached("http://x/get_stamp", OID, LATEST, True)
+    stamps = alerts_client.get_stamps(OID, candid=LATEST, cache=False)
+    assert stamps.science.meta["candid"] == LATEST
+
+
+def test_records_straight_from_the_json():
+    rows = [
+        {"candid": "1786555201115010001", "mjd": 58000.5, "ra": 1.0, "dec": 2.0, "fid": 2,
+         "isdiffpos": -1, "has_stamp": True},
+        {"candid": 1786550031115010000, "mjd": "58000.25", "ra": 1.0, "dec": 2.0,
+         "fid": None, "isdiffpos": "x", "has_stamp": None},
+        {"candid": None, "mjd": 58001.0, "ra": 1.0, "dec": 2.0},  # no candid: left out
+        {"candid": 5, "mjd": float("nan"), "ra": 1.0, "dec": 2.0},  # no time: left out
+    ]
+    assert queries._detection_records(rows) == [
+        {"candid": 1786555201115010001, "mjd": 58000.5, "ra": 1.0, "dec": 2.0, "fid": 2,
+         "isdiffpos": -1, "has_stamp": True},
+        {"candid": 1786550031115010000, "mjd": 58000.25, "ra": 1.0, "dec": 2.0, "fid": None,
+         "isdiffpos": None, "has_stamp": False}]
+    assert queries._detection_records([]) == []
+
+
+def test_a_new_client_finds_the_same_record(alerts_client, alerts_server):
+    first = alerts_client.get_stamps(OID, cache=True)
+    other = AlerceClass(urls=alerts_server.urls, cache_location=alerts_client.cache_location)
+    assert _meta(other.get_stamps(OID, candid=LATEST, cache=True)) == _meta(first)
