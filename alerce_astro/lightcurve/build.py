@@ -35,6 +35,7 @@ is ``meta["oid"]``).
 """
 
 import json
+import warnings
 from operator import itemgetter
 
 import numpy as np
@@ -45,6 +46,7 @@ from astropy.time import Time
 from astropy.utils.masked import Masked
 
 from .. import schema as schema_module
+from ..exceptions import AlerceWarning
 from ..surveys.ztf import columns
 from ..surveys.ztf.ids import BANDS
 from ._arrays import from_json
@@ -221,6 +223,13 @@ def build_lightcurve(data, *, oid, forced=None, non_detections=True, meta=None, 
     mjd = np.concatenate([parts[k].mjd for k in KINDS])
     # The time order is applied to each column as it is made, never to a table.
     order = np.lexsort((np.repeat(np.arange(len(KINDS)), sizes), mjd))
+    # A point without a usable time cannot be placed on a time axis: it is left out, loudly.
+    # (|MJD| < 1e7 days keeps astropy's Time and ERFA within their range.)
+    usable = np.isfinite(mjd) & (np.abs(np.nan_to_num(mjd)) < 1e7)
+    if not usable.all():
+        order = order[usable[order]]
+        warnings.warn(f"{oid or 'light curve'}: {int((~usable).sum())} point(s) without a "
+                      f"usable mjd were left out", AlerceWarning)
 
     out = {}
     for name, det, nondet, fp, dtype, unit, description in _MAPPED:
@@ -494,6 +503,9 @@ def _mean_position(out):
         ok &= ~ra_mask
     if dec_mask is not None:
         ok &= ~dec_mask
+    # Positions no sky has (a damaged row) do not move the mean.
+    with np.errstate(invalid="ignore"):
+        ok &= np.isfinite(ra) & np.isfinite(dec) & (np.abs(dec) <= 90)
     if not ok.any():
         return None
     points = SkyCoord(ra[ok] * u.deg, dec[ok] * u.deg, frame="icrs").cartesian
