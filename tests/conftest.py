@@ -28,11 +28,31 @@ def recorded_server(fixtures_dir):
 
 
 @pytest.fixture
-def recorded_client(recorded_server, tmp_path):
-    """A client of `recorded_server` with its own empty cache."""
+def client_of(tmp_path):
+    """
+    ``client_of(server)``: a client of an offline server with its own empty cache, the
+    server's request log emptied and no injected answer left before or after the test.
+    """
     from alerce_astro import AlerceClass
 
-    return AlerceClass(urls=recorded_server.urls, cache_location=tmp_path / "cache")
+    used = []
+
+    def make(server):
+        server.reset_requests()
+        server.clear_injections()
+        folder = "cache" if not used else f"cache{len(used) + 1}"
+        used.append(server)
+        return AlerceClass(urls=server.urls, cache_location=tmp_path / folder)
+
+    yield make
+    for server in used:
+        server.clear_injections()
+
+
+@pytest.fixture
+def recorded_client(recorded_server, client_of):
+    """A client of `recorded_server` with its own empty cache."""
+    return client_of(recorded_server)
 
 
 @pytest.fixture(autouse=True)

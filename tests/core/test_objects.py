@@ -211,7 +211,7 @@ def test_features_to_wide_one_row_per_object(recorded_client):
     assert len(wide) == 1 and wide["oid"][0] == "ZTF20aaelulu"
     amp = long[(long["name"] == "Amplitude") & (long["fid"] == 2)]["value"][0]
     assert wide["Amplitude_2"][0] == pytest.approx(amp)
-    assert len(wide.colnames) == 1 + len(set(zip(long["name"], long["fid"])))
+    assert len(wide.colnames) == 1 + len(set(zip(long["name"], long["fid"], strict=True)))
 
 
 def test_probability_views(recorded_client):
@@ -219,7 +219,8 @@ def test_probability_views(recorded_client):
 
     probs = recorded_client.query_probabilities("ZTF20aaelulu")
     summary = probabilities_summary(probs)
-    assert len(summary) == len(set(zip(probs["classifier_name"], probs["classifier_version"])))
+    pairs = set(zip(probs["classifier_name"], probs["classifier_version"], strict=True))
+    assert len(summary) == len(pairs)
     lc = summary[summary["classifier_name"] == "lc_classifier"][0]
     best = probs[(probs["classifier_name"] == "lc_classifier") & (probs["ranking"] == 1)][0]
     assert lc["class_name"] == best["class_name"]

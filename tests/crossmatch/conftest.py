@@ -64,14 +64,9 @@ def catshtm_server(catshtm_dir):
 
 
 @pytest.fixture
-def catshtm_client(catshtm_server, tmp_path):
+def catshtm_client(catshtm_server, client_of):
     """A client of `catshtm_server` with its own empty cache; the request log emptied."""
-    from alerce_astro import AlerceClass
-
-    catshtm_server.reset_requests()
-    catshtm_server.clear_injections()
-    yield AlerceClass(urls=catshtm_server.urls, cache_location=tmp_path / "cache")
-    catshtm_server.clear_injections()
+    return client_of(catshtm_server)
 
 
 @pytest.fixture(scope="session")
@@ -99,12 +94,9 @@ def object_server(fixtures_dir, handmade_dir):
 
 
 @pytest.fixture
-def object_client(object_server, tmp_path):
+def object_client(object_server, client_of):
     """A client of `object_server` with its own empty cache."""
-    from alerce_astro import AlerceClass
-
-    object_server.reset_requests()
-    return AlerceClass(urls=object_server.urls, cache_location=tmp_path / "cache")
+    return client_of(object_server)
 
 
 @pytest.fixture(scope="session")

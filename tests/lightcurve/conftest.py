@@ -49,21 +49,15 @@ def forced_server(forced_dataset):
 
 
 @pytest.fixture
-def forced_client(forced_server, tmp_path):
+def forced_client(forced_server, client_of):
     """A client of `forced_server` with an empty cache; the request log is reset."""
-    from alerce_astro import AlerceClass
-
-    forced_server.reset_requests()
-    return AlerceClass(urls=forced_server.urls, cache_location=tmp_path / "cache")
+    return client_of(forced_server)
 
 
 @pytest.fixture
-def fresh_recorded_client(recorded_server, tmp_path):
+def fresh_recorded_client(recorded_server, client_of):
     """A client of the recorded server with an empty cache, and a cleared request log."""
-    from alerce_astro import AlerceClass
-
-    recorded_server.reset_requests()
-    return AlerceClass(urls=recorded_server.urls, cache_location=tmp_path / "cache")
+    return client_of(recorded_server)
 
 
 @pytest.fixture(scope="session")
@@ -80,8 +74,6 @@ def sample_server():
 
 
 @pytest.fixture
-def sample_client(sample_server, tmp_path):
+def sample_client(sample_server, client_of):
     """A client of `sample_server` with an empty cache."""
-    from alerce_astro import AlerceClass
-
-    return AlerceClass(urls=sample_server.urls, cache_location=tmp_path / "cache")
+    return client_of(sample_server)

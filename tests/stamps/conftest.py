@@ -25,14 +25,9 @@ def alerts_server(alerts_dir):
 
 
 @pytest.fixture
-def alerts_client(alerts_server, tmp_path):
+def alerts_client(alerts_server, client_of):
     """A client of `alerts_server` with its own empty cache; the server's log and injected
     answers are reset."""
-    from alerce_astro import AlerceClass
-
-    alerts_server.clear_injections()
-    alerts_server.reset_requests()
-    yield AlerceClass(urls=alerts_server.urls, cache_location=tmp_path / "cache")
-    alerts_server.clear_injections()
+    return client_of(alerts_server)
 
 
