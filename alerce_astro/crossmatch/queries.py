@@ -108,21 +108,11 @@ class CrossmatchQueries:
         radius = _cone_radius(radius)
         chosen = _catalog_list(catalogs)
         coord, oid = self._crossmatch_target(target, cache=cache)
-        position = _position_params(coord)
-        if chosen is None:
-            requests = [(catshtm_url(self.urls, "conesearch_all"),
-                         position + [("radius", _number(radius.arcsec))], None)]
-        else:
-            requests = [(catshtm_url(self.urls, "conesearch"),
-                         [("catalog", c.name)] + position + [("radius",
-                                                              _number(radius.arcsec))], c)
-                        for c in chosen]
+        result = self._catshtm_query("conesearch", chosen, coord, oid, radius,
+                                     [("radius", _number(radius.arcsec))], cache=cache,
+                                     get_query_payload=get_query_payload)
         if get_query_payload:
-            return self._payload(requests[0][0], requests[0][1])
-        tables, meta = self._catshtm_tables(requests, coord=coord, oid=oid, radius=radius,
-                                            cache=cache)
-        result = CrossmatchResult(tables, target=coord, radius=radius, kind="conesearch",
-                                  meta=meta)
+            return result
         if not result.nsources:
             where = ", ".join(c.display_name for c in chosen) if chosen else "any catalog"
             warnings.warn(f"no source in {where} within {radius.to(u.arcsec):.4g} of "
@@ -182,18 +172,10 @@ class CrossmatchQueries:
         chosen = _catalog_list(catalogs)
         coord, oid = self._crossmatch_target(target, cache=cache)
         extra = [] if radius is None else [("radius", _number(radius.arcsec))]
-        position = _position_params(coord)
-        if chosen is None:
-            requests = [(catshtm_url(self.urls, "crossmatch_all"), position + extra, None)]
-        else:
-            requests = [(catshtm_url(self.urls, "crossmatch"),
-                         [("catalog", c.name)] + position + extra, c) for c in chosen]
+        result = self._catshtm_query("crossmatch", chosen, coord, oid, radius, extra,
+                                     cache=cache, get_query_payload=get_query_payload)
         if get_query_payload:
-            return self._payload(requests[0][0], requests[0][1])
-        tables, meta = self._catshtm_tables(requests, coord=coord, oid=oid, radius=radius,
-                                            cache=cache)
-        result = CrossmatchResult(tables, target=coord, radius=radius, kind="crossmatch",
-                                  meta=meta)
+            return result
         if not result.nsources:
             where = ", ".join(c.display_name for c in chosen) if chosen else "any catalog"
             within = (f"within {radius.to(u.arcsec):.4g}" if radius is not None
@@ -267,6 +249,25 @@ class CrossmatchQueries:
             return SkyCoord(float(ra) * u.deg, float(dec) * u.deg, frame="icrs"), \
                 str(obj["oid"][0])
         return parse_coordinates(target, argument="target"), None
+
+    def _catshtm_query(self, kind, chosen, coord, oid, radius, extra, *, cache,
+                       get_query_payload):
+        """
+        One catsHTM query of ``kind`` (``conesearch`` or ``crossmatch``): the ``<kind>_all``
+        route when no catalog was chosen, else the ``<kind>`` route once per catalog. Returns
+        a `CrossmatchResult`, or the first request with ``get_query_payload``.
+        """
+        position = _position_params(coord)
+        if chosen is None:
+            requests = [(catshtm_url(self.urls, f"{kind}_all"), position + extra, None)]
+        else:
+            requests = [(catshtm_url(self.urls, kind), [("catalog", c.name)] + position + extra,
+                         c) for c in chosen]
+        if get_query_payload:
+            return self._payload(requests[0][0], requests[0][1])
+        tables, meta = self._catshtm_tables(requests, coord=coord, oid=oid, radius=radius,
+                                            cache=cache)
+        return CrossmatchResult(tables, target=coord, radius=radius, kind=kind, meta=meta)
 
     def _catshtm_tables(self, requests, *, coord, oid, radius, cache):
         tables, meta = {}, {}
