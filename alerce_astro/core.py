@@ -8,13 +8,13 @@ retries, caching) and builds its result through the column schema of its resourc
 
 import json
 import warnings
+from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 from astropy import units as u
 from astropy.coordinates import SkyCoord
 from astropy.table import Column, vstack
-from astropy.time import Time
 from astroquery import cache_conf
 from astroquery.query import BaseQuery
 
@@ -188,7 +188,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
     def _meta(self, url, params, **extra):
         meta = {"service": "ALeRCE", "url": url + ("?" + urlencode(list(params))
                                                    if params else ""),
-                "retrieved": Time.now().utc.isot}
+                "retrieved": _utc_now_isot()}
         meta.update(extra)
         return meta
 
@@ -538,6 +538,10 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         data, meta = self._get_json(url, params, what=what, expect=expect, cache=cache)
         meta["oid"] = oid
         table = schema.table(data or [], meta=meta)
+        if "oid" in table.colnames:
+            # A column the schema does not know, sent by the service: the id asked for is
+            # what identifies these rows.
+            table.remove_column("oid")
         table.add_column(Column([oid] * len(table), dtype=str, name="oid",
                                 description="ZTF object identifier"), index=0)
         if not len(table) and warn_empty:
@@ -889,3 +893,9 @@ def _warn_cut(limit, total=None):
 
 #: A ready instance: ``from alerce_astro import Alerce``.
 Alerce = AlerceClass()
+
+
+def _utc_now_isot():
+    """The time now, UTC, as ``Time.now().isot`` writes it (a twentieth of its cost, which
+    counts once per object in bulk work)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="milliseconds")
