@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
+from ._json import loads as json_loads
 from .cache import request_key
 from .exceptions import (
     AlerceWarning,
@@ -444,14 +445,13 @@ def parse_json(answer, *, expect=(dict, list), what="answer"):
         If the body is not JSON (an HTML page, truncated text) or not of an expected type
         (for example an error message sent as a JSON string with status 200).
     """
-    # utf-8-sig: a byte-order mark some proxies and editors add is not an error.
-    text = answer.body.decode("utf-8-sig", errors="replace")
     try:
-        data = json.loads(text)
+        data = json_loads(answer.body)
     except RecursionError:
         raise ResponseFormatError(f"GET {answer.url}: the {what} is JSON nested too deeply to "
                                   f"read ({len(answer.body)} bytes)") from None
     except ValueError as exc:
+        text = answer.body.decode("utf-8-sig", errors="replace")
         kind = "an HTML page" if text.lstrip().startswith("<") else "not valid JSON"
         raise ResponseFormatError(
             f"GET {answer.url}: the {what} is {kind} ({exc.msg if hasattr(exc, 'msg') else exc};"

@@ -1,0 +1,70 @@
+"""
+JSON decoding with the standard library's results, sped up by `orjson` where it agrees.
+
+``orjson`` decodes a light curve about three times faster than `json`, but it differs on a few
+inputs: it refuses the bare ``NaN``/``Infinity`` tokens ALeRCE sometimes sends, a byte-order
+mark, invalid UTF-8 and lone surrogates, and it turns integers beyond 64 bits into floats
+instead of keeping them exact. Bodies it refuses, or that hold a digit run long enough to be
+such an integer, are decoded by `json` instead, so the result is always what `json.loads`
+gives for the UTF-8 text (invalid bytes replaced). Without ``orjson`` (it is only installed on
+CPython) `json` does everything.
+"""
+
+import json
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - a platform without orjson wheels
+    orjson = None
+
+__all__ = ["loads"]
+
+# Every digit becomes "0" and "-" stays; anything else becomes a space, so that digit runs can
+# be found with a fast substring search instead of a (much slower) regular expression.
+_DIGIT_RUNS = bytes(ord("0") if chr(i).isdigit() and i < 128 else
+                    ord("-") if i == ord("-") else ord(" ") for i in range(256))
+# Integers that orjson keeps exact: -2**63 ... 2**64 - 1. Anything outside has at least 20
+# digits, or a minus sign and 19 digits.
+_WIDE = (b"0" * 20, b"-" + b"0" * 19)
+
+
+def loads(body):
+    """
+    Decode a JSON body as ``json.loads(body.decode("utf-8-sig", errors="replace"))`` would.
+
+    Parameters
+    ----------
+    body : bytes
+        The body as received.
+
+    Returns
+    -------
+    object
+
+    Raises
+    ------
+    ValueError
+        If the body is not JSON (`json.JSONDecodeError`).
+    RecursionError
+        If it is nested too deeply for the standard library.
+
+    Examples
+    --------
+    >>> loads(b'{"mag": NaN, "candid": 123456789012345678901234}')
+    {'mag': nan, 'candid': 123456789012345678901234}
+    >>> loads(b'[1.5, null]')
+    [1.5, None]
+    """
+    if orjson is not None and not _may_hold_wide_integers(body):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass  # NaN tokens, a byte-order mark, invalid UTF-8...: the standard library's rules
+    # utf-8-sig: a byte-order mark some proxies and editors add is not an error.
+    return json.loads(body.decode("utf-8-sig", errors="replace"))
+
+
+def _may_hold_wide_integers(body):
+    """Whether a digit run is long enough for an integer orjson would turn into a float."""
+    runs = body.translate(_DIGIT_RUNS)
+    return any(wide in runs for wide in _WIDE)
