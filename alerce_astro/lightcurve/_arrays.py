@@ -10,6 +10,8 @@ treatment.
 import numpy as np
 from astropy import units as u
 
+from ..schema import _convert
+
 __all__ = ["mask_of", "values_of"]
 
 
@@ -59,9 +61,8 @@ def values_of(col, unit=None):
 
 
 # The Python types the fast paths of `from_json` take as they are; anything else (strings
-# in numeric columns, nested objects, out-of-range integers...) goes through the schema's
-# value-by-value conversion, so that the two paths cannot disagree.
-_FLOAT_TYPES = frozenset({float, int, bool, type(None)})
+# in integer columns that are not plain numbers, nested objects, out-of-range integers...)
+# goes through the schema's value-by-value conversion, so that the two cannot disagree.
 _INT_TYPES = frozenset({int})
 _INT_OR_NONE = frozenset({int, type(None)})
 _BOOL_TYPES = frozenset({bool, type(None)})
@@ -98,13 +99,29 @@ def from_json(values, dtype):
     """
     n = len(values)
     if n:
-        types = set(map(type, values))
         try:
-            if dtype == "float64" and types <= _FLOAT_TYPES:
+            if dtype == "float64":
+                if values[0] is None and values.count(None) == n:  # a column never filled
+                    return np.full(n, np.nan), np.ones(n, dtype=bool)
+                # NumPy converts each value as float() does, which is the schema's rule for
+                # every value it accepts (None is NaN, a string is parsed, True is 1.0); the
+                # values it refuses (nested lists, "null", huge integers) raise or give
+                # another shape, and take the schema's way.
                 data = np.array(values, dtype=np.float64)
                 if data.shape == (n,):
                     return data, np.isnan(data)
-            elif dtype in _INT_DTYPES and types <= _INT_OR_NONE:
+                return _convert(values, dtype)
+            if dtype in _INT_DTYPES and type(values[0]) is int:
+                # Plain Python integers (bools count as 0 and 1, as in the schema) come out
+                # as a 64-bit integer array: no value has to be looked at in Python.
+                ints = np.array(values)
+                if ints.dtype == np.int64 and ints.shape == (n,):
+                    return _ints(ints, _INT_TYPES, _INT_DTYPES[dtype], n)
+        except (OverflowError, ValueError, TypeError):
+            pass
+        types = set(map(type, values))
+        try:
+            if dtype in _INT_DTYPES and types <= _INT_OR_NONE:
                 return _ints(values, types, _INT_DTYPES[dtype], n)
             elif dtype in _INT_DTYPES and types == _STR_TYPES:
                 # 64-bit ids sent as strings: int() strips blanks as the schema does, and a
@@ -123,15 +140,13 @@ def from_json(values, dtype):
                 return np.full(n, "", dtype="U1"), np.ones(n, dtype=bool)
         except (OverflowError, ValueError, TypeError):
             pass
-    from ..schema import _convert
-
     return _convert(values, dtype)
 
 
 def _ints(values, types, dtype, n):
     if types == _INT_TYPES:
         mask = np.zeros(n, dtype=bool)
-        wide = np.array(values, dtype=np.int64)  # OverflowError beyond 64 bits: slow path
+        wide = np.asarray(values, dtype=np.int64)  # OverflowError beyond 64 bits: slow path
     else:
         objects = np.array(values, dtype=object)
         mask = np.equal(objects, None)

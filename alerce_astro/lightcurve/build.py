@@ -370,13 +370,16 @@ def _convert_rows(schema, rows):
     try:  # every row has every key (the usual answer): one C-level pass per row
         getter = itemgetter(*keys)
         values_by_key = list(zip(*map(getter, rows), strict=True)) if rows else [()] * len(keys)
+        # ...and then a row with no more keys than the schema has no key of its own
+        exact = not rows or max(map(len, rows)) == len(schema._by_key)
     except KeyError:
         values_by_key = [[row.get(key) for row in rows] for key in keys]
+        exact = False
     columns_ = {}
     for field, values in zip(fields, values_by_key, strict=True):
         name, _key, dtype, unit, description, fill = field
         columns_[name] = _values(values, dtype, unit, description, fill)
-    unknown = set().union(*rows) - schema._by_key.keys() if rows else ()
+    unknown = set().union(*rows) - schema._by_key.keys() if not exact else ()
     if unknown:
         extra = {}
         for row in rows:
@@ -472,7 +475,14 @@ def _column(name, values, mask, unit, description):
 def _qtable_column(name, values, mask, unit, description):
     """A column as `~astropy.table.QTable` holds it: a (masked) quantity if it has a unit."""
     if unit is None:
-        return _column(name, values, mask, unit, description)
+        # A view of the array made a column, as the constructor would make it (checked by
+        # tests/lightcurve/test_lc_speed.py) at half its cost.
+        column = values.view(Column if mask is None else MaskedColumn)
+        if mask is not None:
+            column.mask = mask
+        column.name = name
+        column.description = description
+        return column
     column = u.Quantity(values, _unit(unit), copy=_COPY_IF_NEEDED, subok=True)
     if mask is not None:
         column = Masked(column, mask=mask)

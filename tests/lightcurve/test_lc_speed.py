@@ -7,6 +7,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alerce_astro.lightcurve import build
 from alerce_astro.lightcurve._arrays import from_json
@@ -137,6 +139,24 @@ def test_from_json_is_the_schema_conversion(dtype, values):
     assert data.dtype == expected.dtype
     np.testing.assert_array_equal(mask, expected_mask)
     assert np.array_equal(data, expected, equal_nan=data.dtype.kind == "f")
+
+
+_JSON_SCALARS = (st.none() | st.booleans() | st.integers(-2**70, 2**70)
+                 | st.floats(allow_nan=True, allow_infinity=True)
+                 | st.sampled_from(["1.5", " 2 ", "1_000", "inf", "-Infinity", "nan", "null", "",
+                                    "x", "7", "1e400", "0x10", "True", "no"])
+                 | st.text(max_size=6))
+_JSON_VALUES = _JSON_SCALARS | st.lists(_JSON_SCALARS, max_size=2) | st.dictionaries(
+    st.text(max_size=2), _JSON_SCALARS, max_size=2)
+
+
+@settings(max_examples=400, deadline=None)
+@given(dtype=st.sampled_from(["float64", "int64", "int16", "bool", "str"]),
+       values=st.one_of(st.lists(_JSON_SCALARS, max_size=6), st.lists(_JSON_VALUES, max_size=6),
+                        st.lists(st.one_of(st.none(), st.floats()), max_size=6),
+                        st.lists(st.integers(-2**64, 2**64), max_size=6)))
+def test_from_json_is_the_schema_conversion_for_any_values(dtype, values):
+    test_from_json_is_the_schema_conversion(dtype, values)
 
 
 def test_exact_values():
