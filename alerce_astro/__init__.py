@@ -54,7 +54,8 @@ class Conf(_config.ConfigNamespace):
         30.0, "Longest wait in seconds between two tries, even if the server asks for more.",
         cfgtype="float")
     max_workers = _config.ConfigItem(
-        8, "Concurrent requests of bulk work (get_lightcurves and friends).", cfgtype="integer")
+        10, "Most requests in flight at once in bulk work (get_lightcurves and friends): the "
+        "number of connections a requests session keeps per host.", cfgtype="integer")
     cache_timeout = _config.ConfigItem(
         3600.0, "Seconds a cached answer that can change (objects, light curves, probabilities) "
         "stays valid; 0 disables caching of those. Stamps are cached for good.", cfgtype="float")

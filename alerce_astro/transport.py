@@ -18,6 +18,7 @@ between the threads of bulk work). For each GET it:
 - hands the body to the caller's parser and caches it only if the parser accepted it.
 """
 
+import contextvars
 import email.utils
 import json
 import re
@@ -44,6 +45,11 @@ from .exceptions import (
 __all__ = ["Transport", "RequestSettings", "Answer", "parse_json", "server_message"]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: The request slots (a semaphore) of the bulk run the current call belongs to, or None. A
+#: request waits for a free slot and keeps it through its retries and their pauses, but not
+#: while its answer is parsed: a bulk run can then use more threads than requests in flight,
+#: building one object's result while the next object's request is on the wire.
+REQUEST_SLOTS = contextvars.ContextVar("alerce_astro_request_slots", default=None)
 TOKEN_HEADER = "AUTH-TOKEN"
 _MAX_REDIRECTS = 5
 #: What a token may hold: visible ASCII, no white space (a JWT is base64url and dots). Anything
@@ -166,7 +172,12 @@ class Transport:
                     return parse(Answer(url, 200, {}, body, from_cache=True))
                 except RemoteServiceError:
                     pass  # a stale or damaged entry: fetch it again
-        answer = self._fetch(url, params, settings, headers or {})
+        slots = REQUEST_SLOTS.get()
+        if slots is None:
+            answer = self._fetch(url, params, settings, headers or {})
+        else:
+            with slots:
+                answer = self._fetch(url, params, settings, headers or {})
         value = parse(answer)
         if cache is not None:
             try:

@@ -7,9 +7,14 @@ one exception: an object whose call ran out of transport retries
 (`~alerce_astro.exceptions.ServiceUnavailableError`) gets one more call at the end of the run,
 after a pause, when a passing outage may be over (``retry_unavailable``). Whatever a call still
 raises is recorded against its id in `BulkResult.failed` and the work goes on, so one bad
-object never costs the others. The concurrency limit is the number of
-threads, and a thread keeps its slot while its request is being retried, so a struggling
-server never sees more than ``max_workers`` requests at once from one call.
+object never costs the others.
+
+Two limits: ``max_workers`` calls run at once (threads), and with ``max_requests`` at most that
+many HTTP requests are in flight at once across them (the transport's request slots,
+`alerce_astro.transport.REQUEST_SLOTS`). A request keeps its slot while it is retried and
+during the pauses between tries, so a struggling server never sees more than ``max_requests``
+requests at once from one run; it gives the slot back before its answer is parsed, so that
+with more threads than slots the next requests go out while earlier answers become tables.
 
 Warnings raised by the calls (an empty light curve, say) are collected per object instead of
 being printed once per object, and summarised once per category at the end.
@@ -21,6 +26,7 @@ import warnings
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from ..exceptions import ServiceUnavailableError
+from ..transport import REQUEST_SLOTS
 from .progress import progress_bar
 from .result import BulkFailureWarning, BulkResult
 
@@ -46,8 +52,8 @@ class _WarningCollector:
                 self.by_oid.setdefault(oid, []).append(record)
 
 
-def run_many(call, oids, *, max_workers, progress=None, what="objects", transport=None,
-             retry_unavailable=1, pause=0.0, stacklevel=1):
+def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what="objects",
+             transport=None, retry_unavailable=1, pause=0.0, stacklevel=1):
     """
     Call ``call(oid)`` for every oid, ``max_workers`` at a time, and collect what comes back.
 
@@ -59,6 +65,9 @@ def run_many(call, oids, *, max_workers, progress=None, what="objects", transpor
         Validated object ids, without duplicates; the result keeps this order.
     max_workers : int
         Most calls running at once.
+    max_requests : int, optional
+        Most requests in flight at once, over all the calls (those made through a
+        `~alerce_astro.transport.Transport`); `None` for no limit but ``max_workers``.
     progress : bool or None, optional
         Progress bar: `True`, `False`, or `None` for "when someone can see it".
     what : str, optional
@@ -101,11 +110,15 @@ def run_many(call, oids, *, max_workers, progress=None, what="objects", transpor
     sent_before = transport.requests_sent if transport is not None else 0
     start = time.perf_counter()
 
+    slots = threading.BoundedSemaphore(max_requests) if max_requests else None
+
     def one(oid):
         collector.local.oid = oid
+        token = REQUEST_SLOTS.set(slots)
         try:
             return call(oid)
         finally:
+            REQUEST_SLOTS.reset(token)
             collector.local.oid = None
 
     bar = progress_bar(len(oids), progress=progress, description=what)
@@ -140,7 +153,8 @@ def run_many(call, oids, *, max_workers, progress=None, what="objects", transpor
         {oid: failed[oid] for oid in oids if oid in failed},
         oids, what=what,
         warnings={oid: collector.by_oid[oid] for oid in oids if oid in collector.by_oid},
-        meta={"elapsed": elapsed, "requests": sent, "max_workers": workers, "rounds": rounds})
+        meta={"elapsed": elapsed, "requests": sent, "max_workers": max_requests or workers,
+              "threads": workers, "rounds": rounds})
     _report(result, collector.other, stacklevel=stacklevel + 2)
     return result
 

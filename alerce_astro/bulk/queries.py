@@ -37,7 +37,7 @@ _COMMON_DOC = """
             ZTF object ids (a list, a table column...); duplicates are fetched once.
         max_workers : int, optional
             Most requests in flight at once, 1 to 32 (default: the client's ``max_workers``,
-            else ``conf.max_workers``, 8).
+            else ``conf.max_workers``, 10).
         progress : bool, optional
             Show a progress bar (`tqdm`); by default only when someone can see it (a terminal
             or a notebook) and the work lasts more than half a second.
@@ -78,7 +78,7 @@ class BulkQueries:
         oids : str or iterable of str
             ZTF object ids; duplicates are fetched once.
         max_workers : int, optional
-            Most requests in flight at once, 1 to 32 (default ``conf.max_workers``, 8).
+            Most requests in flight at once, 1 to 32 (default ``conf.max_workers``, 10).
         progress : bool, optional
             Show a progress bar (default: when someone can see it).
         get_query_payload : bool, optional
@@ -126,9 +126,12 @@ class BulkQueries:
     def _bulk(self, call, oids, *, what, max_workers, progress, get_query_payload, kwargs,
               empty=None, requests_per_call=1):
         oids = ids.validate_oids(oids, argument="oids")
-        # A call that sends several requests at once (get_stamps: three images) counts for
-        # that many: max_workers bounds the requests in flight, not the objects.
-        workers = max(1, self._bulk_workers(max_workers) // requests_per_call)
+        # max_workers bounds the requests in flight (the transport's request slots), not the
+        # objects: twice as many calls run, so that while some wait for a slot or an answer
+        # others turn theirs into tables. A call that sends several requests at once
+        # (get_stamps: three images) counts for that many.
+        limit = self._bulk_workers(max_workers)
+        workers = max(1, 2 * limit // requests_per_call)
         if progress is not None and not isinstance(progress, bool):
             raise InvalidQueryError(f"progress must be True, False or None, got {progress!r}")
         # The first object's request, built but not sent, checks every other keyword before
@@ -141,7 +144,7 @@ class BulkQueries:
         # transport's longest backoff: long enough for a passing outage or a restart.
         pause = min(settings.backoff_factor * 2**settings.max_retries, settings.max_retry_delay)
         result = run_many(lambda oid: call(oid, **kwargs), oids, max_workers=workers,
-                          progress=progress, what=what, pause=pause,
+                          max_requests=limit, progress=progress, what=what, pause=pause,
                           transport=getattr(self, "_transport", None),
                           stacklevel=3)  # _bulk, the public method, its caller
         result._empty = empty

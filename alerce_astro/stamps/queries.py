@@ -16,6 +16,7 @@ How a stamp set is fetched:
    (`~alerce_astro.stamps.wcs.cutout_wcs`).
 """
 
+import contextvars
 import json
 import math
 import warnings
@@ -293,7 +294,10 @@ class StampQueries:
         else:
             with ThreadPoolExecutor(max_workers=len(jobs),
                                     thread_name_prefix="alerce-stamps") as pool:
-                futures = {name: pool.submit(func, arg) for name, (func, arg) in jobs.items()}
+                # Each job runs in a copy of this context: in a bulk run its request then
+                # waits for one of the run's request slots like any other.
+                futures = {name: pool.submit(contextvars.copy_context().run, func, arg)
+                           for name, (func, arg) in jobs.items()}
             for name, future in futures.items():
                 try:
                     outcome[name] = future.result()

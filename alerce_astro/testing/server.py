@@ -111,7 +111,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.sample._track(self.connection, False)
 
     def do_GET(self):
-        self._dispatch()
+        self.server.sample._in_flight_change(1)
+        try:
+            self._dispatch()
+        finally:
+            self.server.sample._in_flight_change(-1)
 
     do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
 
@@ -287,6 +291,8 @@ class SampleServer:
         self._requests = []
         self._injections = []
         self._connections = set()
+        self._in_flight = 0
+        self._peak_in_flight = 0
         self._lock = threading.Lock()
         self._httpd = None
         self._thread = None
@@ -388,14 +394,27 @@ class SampleServer:
         with self._lock:
             return [dict(e) for e in self._requests]
 
+    @property
+    def peak_in_flight(self):
+        """The most requests handled at the same time (latency included) since the start or
+        the last `reset_requests`: what a client's concurrency limit looks like from here."""
+        with self._lock:
+            return self._peak_in_flight
+
     def reset_requests(self):
-        """Forget the logged requests."""
+        """Forget the logged requests (and the peak of requests in flight)."""
         with self._lock:
             self._requests.clear()
+            self._peak_in_flight = self._in_flight
 
     def _log(self, entry):
         with self._lock:
             self._requests.append(entry)
+
+    def _in_flight_change(self, step):
+        with self._lock:
+            self._in_flight += step
+            self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
 
     def _track(self, conn, add):
         with self._lock:

@@ -66,7 +66,9 @@ def test_stamps_of_many_objects(client, sample_server):
                                                     / "stamps").iterdir()})[:6]
     stamps = quiet(client.get_stamps_many, oids, cache=True)
     assert list(stamps) == oids and stamps.complete
-    assert stamps.meta["max_workers"] == conf.max_workers // 3  # three images per object
+    # the limit is on requests: an object's three images take three of the slots
+    assert stamps.meta["max_workers"] == conf.max_workers
+    assert stamps.meta["threads"] == 2 * conf.max_workers // 3
     for oid in oids:
         assert stamps[oid].science.meta["oid"] == oid
         assert stamps[oid].science.data.ndim == 2
@@ -101,3 +103,38 @@ def test_generic_query_many(client, sample_server):
     assert all(set(det[o]["oid"]) <= {o} for o in oids)
     with pytest.raises(InvalidQueryError, match="not a per-object query"):
         client.query_many("clear_cache", oids)
+
+
+@pytest.fixture(scope="module")
+def slow_server():
+    """The sample with 30 ms per request: long enough for requests to overlap."""
+    with SampleServer(latency=0.03) as server:
+        yield server
+
+
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_requests_in_flight_never_exceed_max_workers_and_reach_it(slow_server, tmp_path, limit):
+    client = AlerceClass(urls=slow_server.urls, cache_location=tmp_path)
+    oids = slow_server.dataset.oids[:24]
+    slow_server.reset_requests()
+    lcs = quiet(client.get_lightcurves, oids, max_workers=limit, cache=False)
+    assert lcs.complete and lcs.meta["requests"] == 24
+    # twice as many objects are worked on: some build while others wait for their answer
+    assert lcs.meta["threads"] == 2 * limit and lcs.meta["max_workers"] == limit
+    assert slow_server.peak_in_flight == limit
+    # 24 requests of at least 30 ms, `limit` at a time
+    assert lcs.meta["elapsed"] >= 24 * 0.03 / limit
+
+
+def test_stamp_requests_share_the_slots(slow_server, tmp_path):
+    client = AlerceClass(urls=slow_server.urls, cache_location=tmp_path)
+    oids = sorted({p.name.split("_")[0] for p in (slow_server.dataset.paths[0]
+                                                    / "stamps").iterdir()})[:8]
+    slow_server.reset_requests()
+    stamps = quiet(client.get_stamps_many, oids, max_workers=4, cache=False)
+    assert stamps.complete and stamps.meta["threads"] == 2   # 2 x 4 slots / 3 images
+    assert 3 <= slow_server.peak_in_flight <= 4
+    # two objects at a time, three images each: without the shared slots 6 would be sent
+    slow_server.reset_requests()
+    stamps = quiet(client.get_stamps_many, oids, max_workers=3, cache=False)
+    assert stamps.complete and stamps.meta["threads"] == 2 and slow_server.peak_in_flight == 3
