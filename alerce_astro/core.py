@@ -30,6 +30,7 @@ from .exceptions import (
     ResponseFormatError,
 )
 from .lightcurve.queries import LightCurveQueries
+from .positions import usable_axes
 from .stamps.queries import StampQueries
 from .surveys.ztf import columns, ids
 from .surveys.ztf.routes import EXPLORER_MAX_OIDS, ORDER_BY_CHOICES, ORDER_MODES, route_url
@@ -863,8 +864,9 @@ def _oid_argument(oid):
 
 def _with_coord(table):
     ra, dec = _floats(table["meanra"]), _floats(table["meandec"])
-    # |dec| > 90 or an infinite value: a position no sky has is unknown (NaN), not an error.
-    bad = ~(np.isfinite(ra) & np.isfinite(dec) & (np.abs(dec) <= 90))
+    # A position no sky has is unknown (NaN), not an error.
+    ra_ok, dec_ok = usable_axes(ra, dec)
+    bad = ~(ra_ok & dec_ok)
     ra[bad] = dec[bad] = np.nan
     coord = SkyCoord(ra * u.deg, dec * u.deg, frame="icrs")
     table.add_column(coord, name="coord", index=table.colnames.index("meandec") + 1)

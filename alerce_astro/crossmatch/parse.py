@@ -27,6 +27,7 @@ from astropy.coordinates import SkyCoord
 from astropy.table import Column, MaskedColumn, Table
 
 from ..exceptions import AlerceWarning, ResponseFormatError
+from ..positions import usable_axes
 from .catalogs import display_name, find_catalog
 from .units import parse_unit
 
@@ -365,9 +366,8 @@ def _positions(raw, info, units):
         return ra_name, dec_name, None, {}
     ra = _degrees(raw.columns[ra_name][1], units[ra_name])
     dec = _degrees(raw.columns[dec_name][1], units[dec_name])
-    bad_ra = ~np.isfinite(ra)
-    bad_dec = ~np.isfinite(dec)
-    bad_dec[~bad_dec] = np.abs(dec[~bad_dec]) > 90
+    ra_ok, dec_ok = usable_axes(ra, dec)
+    bad_ra, bad_dec = ~ra_ok, ~dec_ok
     bad = bad_ra | bad_dec
     ra[bad] = np.nan
     dec[bad] = np.nan

@@ -47,6 +47,7 @@ from astropy.utils.masked import Masked
 
 from .. import schema as schema_module
 from ..exceptions import AlerceWarning
+from ..positions import usable_axes
 from ..surveys.ztf import columns
 from ..surveys.ztf.ids import BANDS
 from ._arrays import from_json
@@ -514,8 +515,8 @@ def _mean_position(out):
     if dec_mask is not None:
         ok &= ~dec_mask
     # Positions no sky has (a damaged row) do not move the mean.
-    with np.errstate(invalid="ignore"):
-        ok &= np.isfinite(ra) & np.isfinite(dec) & (np.abs(dec) <= 90)
+    ra_ok, dec_ok = usable_axes(ra, dec)
+    ok &= ra_ok & dec_ok
     if not ok.any():
         return None
     # A vector mean: right across RA = 0 as well. Plain numpy: three SkyCoord conversions
