@@ -110,7 +110,7 @@ def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what=
     sent_before = transport.requests_sent if transport is not None else 0
     start = time.perf_counter()
 
-    slots = threading.BoundedSemaphore(max_requests) if max_requests else None
+    slots = _RequestSlots(max_requests) if max_requests else None
 
     def one(oid):
         collector.local.oid = oid
@@ -144,6 +144,11 @@ def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what=
                         del failed[oid]
                     # these are counted again by the bar: show them as still to do
                     bar.update(-len(todo))
+        except BaseException:
+            # Ctrl-C or an error of our own: calls still waiting for a slot send nothing.
+            if slots is not None:
+                slots.close()
+            raise
         finally:
             bar.close()
     elapsed = time.perf_counter() - start
@@ -157,6 +162,32 @@ def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what=
               "threads": workers, "rounds": rounds})
     _report(result, collector.other, stacklevel=stacklevel + 2)
     return result
+
+
+class _RunStopped(Exception):
+    """Raised in the calls of a bulk run that was interrupted, instead of a new request."""
+
+
+class _RequestSlots:
+    """At most ``n`` requests in flight (the transport enters it around each request and its
+    retries); once closed, a request that gets a slot raises instead of being sent."""
+
+    def __init__(self, n):
+        self._semaphore = threading.BoundedSemaphore(n)
+        self._closed = False
+
+    def close(self):
+        self._closed = True
+
+    def __enter__(self):
+        self._semaphore.acquire()
+        if self._closed:
+            self._semaphore.release()
+            raise _RunStopped("the bulk run was interrupted")
+        return self
+
+    def __exit__(self, *exc):
+        self._semaphore.release()
 
 
 def _one_round(one, oids, workers, values, failed, bar):

@@ -1,12 +1,14 @@
 """The bulk methods on the built-in simulated sample: light curves, stamps, long id lists."""
 
 import random
+import time
 import warnings
 
 import numpy as np
 import pytest
 
 from alerce_astro import AlerceClass, conf
+from alerce_astro.bulk import run_many
 from alerce_astro.exceptions import InvalidQueryError, NoResultsWarning
 from alerce_astro.testing import SampleServer
 
@@ -138,3 +140,23 @@ def test_stamp_requests_share_the_slots(slow_server, tmp_path):
     slow_server.reset_requests()
     stamps = quiet(client.get_stamps_many, oids, max_workers=3, cache=False)
     assert stamps.complete and stamps.meta["threads"] == 2 and slow_server.peak_in_flight == 3
+
+
+def test_an_interrupted_run_sends_no_more_requests(tmp_path):
+    """Ctrl-C: the calls still waiting for a request slot give up instead of sending."""
+    with SampleServer(latency=0.3) as server:
+        client = AlerceClass(urls=server.urls, cache_location=tmp_path)
+        oids = server.dataset.oids[:30]
+
+        def call(oid):
+            if oid == oids[0]:
+                time.sleep(0.05)  # while the first two requests wait for their answers
+                raise KeyboardInterrupt
+            return client.get_lightcurve(oid, cache=False)
+
+        server.reset_requests()
+        with pytest.raises(KeyboardInterrupt):
+            run_many(call, oids, max_workers=8, max_requests=2, progress=False)
+        time.sleep(0.8)  # what was in flight has been answered; nothing new may follow
+        # 2 requests were in flight; without the closed slots the 5 waiting calls would follow
+        assert len(server.requests) == 2
