@@ -41,7 +41,8 @@ class BulkResult(Mapping):
         Id -> list of `warnings.WarningMessage` its call raised (e.g. an empty light curve).
     meta : dict
         ``elapsed`` (seconds), ``requests`` (HTTP requests sent, cached answers cost none),
-        ``max_workers``.
+        ``max_workers`` (most requests in flight at once), ``threads`` (objects worked on at
+        once) and ``rounds`` (2 when objects whose retries ran out were tried again).
     what : str
         What a value is ("light curves"), for messages.
 
