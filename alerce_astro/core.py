@@ -538,13 +538,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
             return self._payload(url, params)
         data, meta = self._get_json(url, params, what=what, expect=expect, cache=cache)
         meta["oid"] = oid
-        table = schema.table(data or [], meta=meta)
-        if "oid" in table.colnames:
-            # A column the schema does not know, sent by the service: the id asked for is
-            # what identifies these rows.
-            table.remove_column("oid")
-        table.add_column(Column([oid] * len(table), dtype=str, name="oid",
-                                description="ZTF object identifier"), index=0)
+        table = _with_object_id(schema.table(data or [], meta=meta), oid)
         if not len(table) and warn_empty:
             warnings.warn(f"no {what} for {oid}", NoResultsWarning)
         return table
@@ -697,9 +691,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
                 return self._payload(url, params)
             data, meta = self._get_json(url, params, what="features", cache=cache)
             meta["oid"] = oid_ok
-            table = columns.FEATURE.table(data, meta=meta)
-            table.add_column(Column([oid_ok] * len(table), dtype=str, name="oid",
-                                    description="ZTF object identifier"), index=0)
+            table = _with_object_id(columns.FEATURE.table(data, meta=meta), oid_ok)
             if not len(table):
                 warnings.warn(f"no feature {wanted[0]!r} for {oid_ok}", NoResultsWarning)
             return table
@@ -895,6 +887,16 @@ def _warn_cut(limit, total=None):
 
 #: A ready instance: ``from alerce_astro import Alerce``.
 Alerce = AlerceClass()
+
+
+def _with_object_id(table, oid):
+    """The rows of one object's resource with an ``oid`` column first: the id asked for. An
+    ``oid`` the service sent in the rows (a column the schema does not know) is replaced."""
+    if "oid" in table.colnames:
+        table.remove_column("oid")
+    table.add_column(Column([oid] * len(table), dtype=str, name="oid",
+                            description=columns.OBJECT["oid"].description), index=0)
+    return table
 
 
 def _utc_now_isot():

@@ -294,3 +294,19 @@ def test_no_warnings_on_a_normal_query(recorded_client):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         recorded_client.query_object("ZTF20aaelulu")
+
+
+@pytest.mark.parametrize(("route", "query"), [
+    (r"/objects/ZTF20aaelulu/magstats$", lambda c: c.query_magstats("ZTF20aaelulu")),
+    (r"/objects/ZTF20aaelulu/features/Amplitude$",
+     lambda c: c.query_features("ZTF20aaelulu", names="Amplitude")),
+])
+def test_rows_carrying_their_own_oid_get_the_id_asked_for(recorded_server, recorded_client,
+                                                          route, query):
+    recorded_server.inject(route, body=b'[{"fid": 1, "name": "Amplitude", "value": 0.5, '
+                                       b'"oid": "ZTF18abbuive"}, {"fid": 2, "oid": null}]',
+                           headers={"Content-Type": "application/json"})
+    table = query(recorded_client)
+    assert table.colnames[0] == "oid" and table.colnames.count("oid") == 1
+    assert table["oid"].tolist() == ["ZTF20aaelulu", "ZTF20aaelulu"]
+    assert table["oid"].info.description == "ZTF object identifier"

@@ -353,6 +353,8 @@ HOSTILE = [
      {"items": [{"oid": OID, "meanra": _INF, "meandec": 15.8}]}, None),
     ("magstats-without-fid", "query_magstats", [{"ndet": 3}], None),
     ("magstats-with-own-oid", "query_magstats", [{"fid": 1, "oid": None}, {"fid": 2}], None),
+    ("feature-with-own-oid", "query_features_named",
+     [{"name": "Amplitude", "fid": 1, "value": 0.5, "oid": "ZTF18abbuive"}], None),
     ("classifiers-not-objects", "list_classifiers", [None], None),
     ("classifiers-classes-numbers", "list_classifiers",
      [{"classifier_name": "x", "classifier_version": "1", "classes": [1, 2]}], None),
