@@ -18,6 +18,7 @@ between the threads of bulk work). For each GET it:
 - hands the body to the caller's parser and caches it only if the parser accepted it.
 """
 
+import contextlib
 import contextvars
 import email.utils
 import json
@@ -172,12 +173,8 @@ class Transport:
                     return parse(Answer(url, 200, {}, body, from_cache=True))
                 except RemoteServiceError:
                     pass  # a stale or damaged entry: fetch it again
-        slots = REQUEST_SLOTS.get()
-        if slots is None:
+        with REQUEST_SLOTS.get() or contextlib.nullcontext():
             answer = self._fetch(url, params, settings, headers or {})
-        else:
-            with slots:
-                answer = self._fetch(url, params, settings, headers or {})
         value = parse(answer)
         if cache is not None:
             try:
