@@ -278,22 +278,12 @@ def _concatenate_column(name, present, lengths):
     kinds = {c.dtype.kind for c in cols}
     if len(kinds) > 1 and not kinds <= set("biuf"):
         return None
-    dtype = np.result_type(*[c.dtype for c in cols])
-    datas, masks = [], []
-    masked = len(cols) != len(present)
-    for col, n in zip(present, lengths, strict=True):
-        if col is None:
-            datas.append(np.zeros(n, dtype=dtype))
-            masks.append(np.ones(n, dtype=bool))
-            continue
-        masked = masked or isinstance(col, MaskedColumn)
-        datas.append(col.data.data if isinstance(col, MaskedColumn) else col.data)
-        masks.append(np.ma.getmaskarray(col))
-    data = np.concatenate(datas).astype(dtype, copy=False)
+    data, mask = _joined(present, lengths, np.result_type(*[c.dtype for c in cols]),
+                         lambda col: col.data.data if isinstance(col, MaskedColumn) else col.data)
     attrs = {"name": name, "unit": first.unit, "description": first.info.description,
              "format": first.info.format, "meta": first.info.meta}
-    if masked:
-        return MaskedColumn(data, mask=np.concatenate(masks), copy=False, **attrs)
+    if mask is not None:
+        return MaskedColumn(data, mask=mask, copy=False, **attrs)
     return Column(data, copy=False, **attrs)
 
 
@@ -304,24 +294,11 @@ def _concatenate_quantity(name, present, lengths):
     if any(type(p) is not u.Quantity or p.unit != first.unit or p.ndim != 1
            or p.dtype.kind not in "biuf" for p in plain):
         return None
-    dtype = np.result_type(*[p.dtype for p in plain])
-    values, masks = [], []
-    masked = len(cols) != len(present)
-    for col, n in zip(present, lengths, strict=True):
-        if col is None:
-            values.append(np.zeros(n, dtype=dtype))
-            masks.append(np.ones(n, dtype=bool))
-            continue
-        if isinstance(col, Masked):
-            masked = True
-            values.append(col.unmasked.value)
-            masks.append(np.asarray(col.mask))
-        else:
-            values.append(col.value)
-            masks.append(np.zeros(len(col), dtype=bool))
-    out = u.Quantity(np.concatenate(values).astype(dtype, copy=False), first.unit, copy=False)
-    if masked:
-        out = Masked(out, mask=np.concatenate(masks))
+    data, mask = _joined(present, lengths, np.result_type(*[p.dtype for p in plain]),
+                         lambda col: getattr(col, "unmasked", col).value)
+    out = u.Quantity(data, first.unit, copy=False)
+    if mask is not None:
+        out = Masked(out, mask=mask)
     out.info.name = name
     out.info.description = first.info.description
     out.info.format = first.info.format
@@ -342,3 +319,28 @@ def _common_meta(metas):
         except (ValueError, TypeError):  # arrays and other values without a plain ==
             continue
     return common
+
+
+def _joined(present, lengths, dtype, values):
+    """
+    The tables' columns end to end, as ``(data, mask)``: ``values(column)`` gives a column's
+    plain values, a table without the column gives a masked gap of its length, and ``mask`` is
+    None when no part had a mask or a gap.
+    """
+    datas, masks = [], []
+    masked = False
+    for col, n in zip(present, lengths, strict=True):
+        if col is None:
+            datas.append(np.zeros(n, dtype=dtype))
+            masks.append(np.ones(n, dtype=bool))
+            masked = True
+            continue
+        datas.append(values(col))
+        if isinstance(col, (MaskedColumn, Masked)):
+            masked = True
+            masks.append(np.ma.getmaskarray(col) if isinstance(col, MaskedColumn)
+                         else np.asarray(col.mask))
+        else:
+            masks.append(np.zeros(n, dtype=bool))
+    data = np.concatenate(datas).astype(dtype, copy=False)
+    return data, (np.concatenate(masks) if masked else None)

@@ -160,3 +160,24 @@ def test_an_interrupted_run_sends_no_more_requests(tmp_path):
         time.sleep(0.8)  # what was in flight has been answered; nothing new may follow
         # 2 requests were in flight; without the closed slots the 5 waiting calls would follow
         assert len(server.requests) == 2
+
+
+def test_stack_of_light_curves_with_different_columns_is_astropys_vstack(client, sample_server,
+                                                                         same_table):
+    """Every other light curve has the forced-photometry columns: the others get masked
+    gaps there, in plain and unit-carrying (masked quantity) columns alike."""
+    from astropy.table import vstack
+
+    from alerce_astro.bulk.result import _with_oid, stack_tables
+
+    oids = sample_server.dataset.oids[:6]
+    lcs = {oid: quiet(client.get_lightcurve, oid, forced_photometry=i % 2 == 0)
+           for i, oid in enumerate(oids)}
+    assert set(lcs[oids[0]].colnames) > set(lcs[oids[1]].colnames)
+    fast = stack_tables(lcs)
+    same_table(fast, vstack([_with_oid(lc, oid) for oid, lc in lcs.items()],
+                            metadata_conflicts="silent"))
+    assert len(fast) == sum(len(lc) for lc in lcs.values())
+    gap = np.asarray(fast["oid"]) == oids[1]
+    extra = [n for n in lcs[oids[0]].colnames if n not in lcs[oids[1]].colnames]
+    assert extra and all(np.asarray(fast[n].mask)[gap].all() for n in extra)
