@@ -306,7 +306,7 @@ def _client(args):
     if args.offline:
         import tempfile
 
-        from .testing import SampleServer
+        from .offline import SampleServer
 
         # The sample's answers go to a cache of their own, never into the user's cache.
         with SampleServer(data=_data_argument(args.data)) as server, \
@@ -329,7 +329,7 @@ def _data_argument(paths):
 
 def _server_urls(base):
     """The service URLs of an ``alerce-astro serve`` server at ``base``."""
-    from .testing.server import SERVICE_PREFIXES
+    from .offline.server import SERVICE_PREFIXES
 
     base = base.rstrip("/")
     if not base.startswith(("http://", "https://")):
@@ -773,7 +773,7 @@ def cmd_explorer(alerce, args):
 
 
 def cmd_serve(alerce, args):
-    from .testing import server as server_module
+    from .offline import server as server_module
 
     server_module.serve(data=_data_argument(args.data), host=args.host, port=args.port)
 

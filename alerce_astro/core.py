@@ -87,7 +87,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
 
     Examples
     --------
-    >>> from alerce_astro.testing import SampleServer
+    >>> from alerce_astro.offline import SampleServer
     >>> with SampleServer() as server:
     ...     alerce = server.client()
     ...     obj = alerce.query_object("ZTF00aaaaaab")

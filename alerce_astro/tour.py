@@ -541,7 +541,7 @@ def run_tour(alerce=None, output="alerce_tour", *, oid=None, offline=False, prog
     ----------
     alerce : `~alerce_astro.AlerceClass`, optional
         The client (default: `~alerce_astro.Alerce`, the ALeRCE services). For the offline
-        tour, a client of a `~alerce_astro.testing.SampleServer` with ``offline=True``.
+        tour, a client of a `~alerce_astro.offline.SampleServer` with ``offline=True``.
     output : str or `~pathlib.Path`, optional
         The folder to write (created; files of an earlier tour are replaced).
     oid : str, optional
@@ -564,7 +564,7 @@ def run_tour(alerce=None, output="alerce_tour", *, oid=None, offline=False, prog
     Examples
     --------
     >>> import tempfile
-    >>> from alerce_astro.testing import SampleServer
+    >>> from alerce_astro.offline import SampleServer
     >>> from alerce_astro.tour import run_tour
     >>> with SampleServer() as server, tempfile.TemporaryDirectory() as folder:  # doctest: +SKIP
     ...     result = run_tour(server.client(), folder, offline=True)

@@ -1,5 +1,5 @@
 """
-Data of the benchmarks: a generated dataset (`alerce_astro.testing.simulate`), kept between
+Data of the benchmarks: a generated dataset (`alerce_astro.offline.simulate`), kept between
 runs in a folder, and light-curve bodies of chosen sizes made from its objects.
 """
 
@@ -16,7 +16,7 @@ def dataset(folder, n_objects, *, seed=2024, stamps=False):
     pathlib.Path
         The dataset folder.
     """
-    from alerce_astro.testing import generate_dataset
+    from alerce_astro.offline import generate_dataset
 
     path = Path(folder) / f"sim-{n_objects}-{seed}{'-stamps' if stamps else ''}"
     done = path / ".complete"

@@ -4,7 +4,7 @@ The offline server of the benchmarks, in its own process.
 A real service runs on other machines: serving from a separate process keeps the server's
 work off the client's interpreter (and its GIL), as it would be in practice.
 
-Run as a script it starts a `~alerce_astro.testing.SampleServer`, prints its base URLs as one
+Run as a script it starts a `~alerce_astro.offline.SampleServer`, prints its base URLs as one
 JSON line and serves until its standard input is closed. `ServerProcess` does that from
 Python.
 """
@@ -69,7 +69,7 @@ def main(argv=None):
     parser.add_argument("data", nargs="+")
     parser.add_argument("--latency", type=float, default=0.0)
     args = parser.parse_args(argv)
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     server = SampleServer(args.data if len(args.data) > 1 else args.data[0],
                           latency=args.latency)

@@ -8,7 +8,7 @@ Run from the repository root (the official client comes from ``pip install alerc
     python benchmarks/run.py            # the full run, a few minutes
     python benchmarks/run.py --quick    # a small version, ~20 s
 
-Every measurement talks to the package's offline server (`alerce_astro.testing.SampleServer`)
+Every measurement talks to the package's offline server (`alerce_astro.offline.SampleServer`)
 run in a separate process, with 50 ms of latency added to every request where a network
 matters. It prints a table of medians and ratios; ``--json FILE`` also writes every number.
 
@@ -186,7 +186,7 @@ def bench_import(*, repeat):
 def bench_cache(workdir, *, repeat):
     """A repeated get_stamps answered from the cache: time, and requests sent."""
     from alerce_astro import AlerceClass
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     path = dataset(workdir, 3, stamps=True)
     with SampleServer(data=path) as server:

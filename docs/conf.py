@@ -4,7 +4,7 @@ Sphinx configuration of the alerce_astro documentation.
 Build with ``sphinx-build -W --keep-going -b html . _build/html`` (``tox -e build_docs``). The
 build must give no warning; it works offline: intersphinx is used only when its inventories
 can be reached, and every figure is drawn at build time by the matplotlib plot directive,
-from code that runs against the offline sample server (`alerce_astro.testing.SampleServer`).
+from code that runs against the offline sample server (`alerce_astro.offline.SampleServer`).
 """
 
 import datetime

@@ -1,7 +1,7 @@
 """
 pytest settings for the examples of the documentation (``python -m pytest docs``).
 
-Every page starts its own `~alerce_astro.testing.SampleServer`; this file only keeps the
+Every page starts its own `~alerce_astro.offline.SampleServer`; this file only keeps the
 examples from touching the user's environment: the astropy cache is a temporary folder for the
 session (the clients the examples make cache there, and the built-in sample is generated
 there once), matplotlib draws off screen, and retries wait milliseconds.

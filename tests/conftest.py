@@ -21,7 +21,7 @@ def fixtures_dir():
 @pytest.fixture(scope="session")
 def recorded_server(fixtures_dir):
     """An offline server answering from the real recorded objects."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=fixtures_dir / "recorded") as server:
         yield server

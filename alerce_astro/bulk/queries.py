@@ -106,7 +106,7 @@ class BulkQueries:
 
         Examples
         --------
-        >>> from alerce_astro.testing import SampleServer
+        >>> from alerce_astro.offline import SampleServer
         >>> with SampleServer() as server:
         ...     stats = server.client().query_many("query_magstats",
         ...                                        ["ZTF00aaaaaab", "ZTF00aaaaaac"])
@@ -177,7 +177,7 @@ class BulkQueries:
 
         Examples
         --------
-        >>> from alerce_astro.testing import SampleServer
+        >>> from alerce_astro.offline import SampleServer
         >>> with SampleServer() as server:
         ...     lcs = server.client().get_lightcurves(["ZTF00aaaaaab", "ZTF00aaaaaac"])
         >>> sorted(set(lcs.stack()["oid"].tolist()))

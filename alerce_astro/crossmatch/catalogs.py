@@ -5,7 +5,7 @@ Each row gives a catalog's catsHTM name (what a request sends as ``catalog=``), 
 (what the service's answers use as keys: ``GAIA/DR2`` for ``GAIADR2``, ``2MASS`` for ``TMASS``),
 the radius the service uses for a crossmatch when none is given, which columns hold the
 position and which hold a redshift. Everything else in `alerce_astro.crossmatch` (and the
-offline server in `alerce_astro.testing`) reads this table; adding a catalog is one row here.
+offline server in `alerce_astro.offline`) reads this table; adding a catalog is one row here.
 
 The routes of the service are here too: catsHTM is its own service (``urls["catshtm"]``), not
 part of the ZTF API. This module imports nothing heavy (no astroquery, no astropy tables or

@@ -99,7 +99,7 @@ class CrossmatchQueries:
 
         Examples
         --------
-        >>> from alerce_astro.testing import SampleServer
+        >>> from alerce_astro.offline import SampleServer
         >>> import astropy.units as u
         >>> with SampleServer() as server:  # doctest: +SKIP
         ...     result = server.client().query_catalogs("357.73373 14.20514",

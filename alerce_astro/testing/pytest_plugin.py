@@ -5,7 +5,7 @@ Registered as a ``pytest11`` entry point, so the fixtures are available in any t
 ``alerce_astro`` is installed:
 
 ``alerce_server``
-    A session-wide `~alerce_astro.testing.SampleServer` serving the built-in sample dataset.
+    A session-wide `~alerce_astro.offline.SampleServer` serving the built-in sample dataset.
 ``alerce_client``
     An `~alerce_astro.AlerceClass` pointed at ``alerce_server`` (a new one per test).
 
@@ -21,8 +21,8 @@ import pytest
 
 @pytest.fixture(scope="session")
 def alerce_server():
-    """A running `~alerce_astro.testing.SampleServer` on the built-in sample dataset."""
-    from alerce_astro.testing import SampleServer
+    """A running `~alerce_astro.offline.SampleServer` on the built-in sample dataset."""
+    from alerce_astro.offline import SampleServer
 
     with SampleServer() as server:
         yield server

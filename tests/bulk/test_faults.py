@@ -16,7 +16,7 @@ from alerce_astro.exceptions import (
     ObjectNotFoundError,
     ServiceUnavailableError,
 )
-from alerce_astro.testing import SampleServer
+from alerce_astro.offline import SampleServer
 
 #: 15% answered 502/503/429 and 5% dropped: one request in five fails.
 FAULTS = {"failure_rate": 0.15, "failure_status": (502, 503, 429), "drop_rate": 0.05,

@@ -10,7 +10,7 @@ import pytest
 from alerce_astro import AlerceClass, conf
 from alerce_astro.bulk import run_many
 from alerce_astro.exceptions import InvalidQueryError, NoResultsWarning
-from alerce_astro.testing import SampleServer
+from alerce_astro.offline import SampleServer
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture(scope="module")
 def cli_server():
     """A sample server the commands reach with ``--server``."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer() as server:
         yield server

@@ -55,7 +55,7 @@ def test_api_page_covers_the_public_modules():
     page = _page("api.rst")
     for module in ("alerce_astro", "alerce_astro.classification", "alerce_astro.lightcurve",
                    "alerce_astro.stamps", "alerce_astro.crossmatch", "alerce_astro.plotting",
-                   "alerce_astro.testing", "alerce_astro.exceptions"):
+                   "alerce_astro.offline", "alerce_astro.exceptions"):
         assert f".. automodapi:: {module}\n" in page
 
 

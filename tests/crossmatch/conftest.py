@@ -57,7 +57,7 @@ def recorded_answers(catshtm_dir):
 @pytest.fixture(scope="session")
 def catshtm_server(catshtm_dir):
     """An offline server replaying the recorded catsHTM answers."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=catshtm_dir) as server:
         yield server
@@ -87,7 +87,7 @@ def handmade_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def object_server(fixtures_dir, handmade_dir):
     """The real recorded objects, plus the hand-made catalogs around ZTF20aaelulu."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=[fixtures_dir / "recorded", handmade_dir]) as server:
         yield server

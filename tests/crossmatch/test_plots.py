@@ -233,7 +233,7 @@ def test_finder_default_image_is_the_template_stamp(fixtures_dir, tmp_path):
 
     if not hasattr(AlerceClass, "get_stamps"):
         pytest.skip("AlerceClass.get_stamps is not there yet")
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=fixtures_dir / "alerts") as server:
         client = AlerceClass(urls=server.urls, cache_location=tmp_path / "cache")

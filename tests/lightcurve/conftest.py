@@ -42,7 +42,7 @@ def forced_dataset(tmp_path_factory):
 @pytest.fixture(scope="session")
 def forced_server(forced_dataset):
     """An offline server answering from `forced_dataset`."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=forced_dataset) as server:
         yield server
@@ -63,7 +63,7 @@ def fresh_recorded_client(recorded_server, client_of):
 @pytest.fixture(scope="session")
 def sample_server():
     """An offline server on the simulated sample (with periodic variables of known period)."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     try:
         server = SampleServer()

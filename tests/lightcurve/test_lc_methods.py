@@ -158,7 +158,7 @@ def _sample_objects(model):
     """The simulated sample's objects of one light-curve model, with their true period."""
     import json
 
-    from alerce_astro.testing import sample_dataset_path
+    from alerce_astro.offline import sample_dataset_path
 
     found = []
     for path in sorted((sample_dataset_path() / "objects").glob("*.json")):

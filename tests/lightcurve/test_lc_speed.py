@@ -30,7 +30,7 @@ def recorded_bodies(fixtures_dir):
 @pytest.fixture(scope="module")
 def simulated_bodies(tmp_path_factory):
     try:
-        from alerce_astro.testing import generate_dataset
+        from alerce_astro.offline import generate_dataset
     except ImportError as exc:
         pytest.skip(f"the sample generator is not available: {exc}")
     folder = tmp_path_factory.mktemp("lc_speed_sample")

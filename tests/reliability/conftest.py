@@ -42,7 +42,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="module")
 def rel_server(fixtures_dir):
     """A fault-free server over the recorded data, for this module alone."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=fixtures_dir / "recorded") as server:
         yield server
@@ -66,7 +66,7 @@ def client(server, tmp_path):
 @pytest.fixture
 def make_server(fixtures_dir):
     """Start servers over the recorded data with fault settings; all stopped at the end."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     started = []
 

@@ -434,7 +434,7 @@ def _workload(client):
 @pytest.fixture(scope="module")
 def reference(fixtures_dir, tmp_path_factory):
     """The workload's answers from a healthy server, and how many requests it needs."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=fixtures_dir / "recorded") as healthy:
         client = AlerceClass(urls=healthy.urls, cache_location=tmp_path_factory.mktemp("c"))

@@ -29,7 +29,7 @@ def _localhost(url):
 @pytest.fixture(scope="module")
 def api(fixtures_dir):
     """The ALeRCE API (ZTF and light curves) on 127.0.0.1."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=[fixtures_dir / "recorded", fixtures_dir / "alerts"]) as server:
         yield server
@@ -38,7 +38,7 @@ def api(fixtures_dir):
 @pytest.fixture(scope="module")
 def other(fixtures_dir):
     """The stamp and catsHTM services, reached as 'localhost': another host."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=[fixtures_dir / "alerts", fixtures_dir / "catshtm"]) as server:
         yield server

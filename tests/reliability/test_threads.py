@@ -71,7 +71,7 @@ def _run_threads(client, calls, n_threads, rounds, seed):
 @pytest.fixture(scope="module")
 def expected(fixtures_dir, tmp_path_factory):
     """The answers of sequential use on a healthy server."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=fixtures_dir / "recorded") as healthy:
         client = AlerceClass(urls=healthy.urls, cache_location=tmp_path_factory.mktemp("seq"))

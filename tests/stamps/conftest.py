@@ -18,7 +18,7 @@ def alerts_dir():
 @pytest.fixture(scope="session")
 def alerts_server(alerts_dir):
     """An offline server answering from the real alerts dataset."""
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     with SampleServer(data=alerts_dir) as server:
         yield server

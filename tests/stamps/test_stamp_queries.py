@@ -33,7 +33,7 @@ from alerce_astro.exceptions import (
     ResponseFormatError,
 )
 from alerce_astro.stamps import STAMP_TYPES, StampSet, read_cutout
-from alerce_astro.testing import SampleServer
+from alerce_astro.offline import SampleServer
 
 OID = "ZTF18aaqfhlj"  # two alerts with stamps
 EARLY, LATEST = 1786550031115010000, 1786555201115010001

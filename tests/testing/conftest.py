@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from alerce_astro.testing import SampleServer, pytest_plugin
+from alerce_astro.offline import SampleServer
+from alerce_astro.testing import pytest_plugin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT.parent / "shared" / "alerce-fixtures"

@@ -6,8 +6,8 @@ import math
 import pytest
 import requests
 
-from alerce_astro.testing import SampleServer
-from alerce_astro.testing.catshtm_api import CATSHTM_CATALOGS, default_radius, display_name
+from alerce_astro.offline import SampleServer
+from alerce_astro.offline.catshtm_api import CATSHTM_CATALOGS, default_radius, display_name
 
 RA, DEC = 357.73373, 14.20514
 INVALID = "Request contains one or more invalid arguments."

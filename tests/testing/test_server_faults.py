@@ -6,8 +6,8 @@ import time
 import pytest
 import requests
 
-from alerce_astro.testing import SampleServer
-from alerce_astro.testing.faults import FaultPlan
+from alerce_astro.offline import SampleServer
+from alerce_astro.offline.faults import FaultPlan
 
 
 def raw_get(server, target):

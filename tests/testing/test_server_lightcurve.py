@@ -6,7 +6,7 @@ import json
 import pytest
 import requests
 
-from alerce_astro.testing import SampleServer
+from alerce_astro.offline import SampleServer
 
 ROWS = [
     {"candid": "ZTF20aaaaaaa1101", "tid": "ztf", "sid": "ztf", "aid": None, "pid": 1101,

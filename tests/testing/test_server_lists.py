@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from alerce_astro.testing import SampleServer
+from alerce_astro.offline import SampleServer
 
 NAN = float("nan")
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import requests
 
-import alerce_astro.testing as testing
-from alerce_astro.testing import server as server_module
+import alerce_astro.offline as testing
+from alerce_astro.offline import server as server_module
 
 
 def _has_sample():
     try:
-        simulate = importlib.import_module("alerce_astro.testing.simulate")
+        simulate = importlib.import_module("alerce_astro.offline.simulate")
     except Exception:  # noqa: BLE001 - missing or half-written: no built-in sample
         return False
     return hasattr(simulate, "sample_dataset_path")
@@ -26,8 +26,8 @@ HAS_SAMPLE = _has_sample()
 
 
 def test_import_is_cheap():
-    code = ("import sys; import alerce_astro.testing; "
-            "print('matplotlib' in sys.modules, 'alerce_astro.testing.simulate' in sys.modules)")
+    code = ("import sys; import alerce_astro.offline; "
+            "print('matplotlib' in sys.modules, 'alerce_astro.offline.simulate' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False"]
@@ -40,7 +40,7 @@ def test_namespace():
         testing.no_such_thing  # noqa: B018
 
 
-@pytest.mark.skipif(not HAS_SAMPLE, reason="alerce_astro.testing.simulate not available yet")
+@pytest.mark.skipif(not HAS_SAMPLE, reason="alerce_astro.offline.simulate not available yet")
 def test_alerce_server_fixture(alerce_server):
     assert alerce_server.running
     r = requests.get(alerce_server.urls["ztf"] + "/objects/?count=true", timeout=30)
@@ -48,7 +48,7 @@ def test_alerce_server_fixture(alerce_server):
     assert len(alerce_server.dataset) == r.json()["total"]
 
 
-@pytest.mark.skipif(not HAS_SAMPLE, reason="alerce_astro.testing.simulate not available yet")
+@pytest.mark.skipif(not HAS_SAMPLE, reason="alerce_astro.offline.simulate not available yet")
 def test_alerce_client_fixture(alerce_client):
     from alerce_astro import AlerceClass
 
@@ -59,7 +59,7 @@ def test_fixtures_in_a_user_test_suite(tmp_path, recorded_dir):
     """The plugin's fixtures, as a user's suite sees them (built-in sample = recorded data)."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     (tmp_path / "conftest.py").write_text(textwrap.dedent(f"""
-        import alerce_astro.testing.server as server
+        import alerce_astro.offline.server as server
         server._builtin_sample_path = lambda: {str(recorded_dir)!r}
     """))
     (tmp_path / "test_user.py").write_text(textwrap.dedent("""

@@ -6,8 +6,8 @@ import time
 
 import requests
 
-from alerce_astro.testing import SampleServer
-from alerce_astro.testing.dataset import Dataset
+from alerce_astro.offline import SampleServer
+from alerce_astro.offline.dataset import Dataset
 
 N_OBJECTS = 10_000
 CLASSES = ("SNIa", "SNIbc", "SNII", "SLSN", "QSO", "AGN", "Blazar", "CV/Nova", "YSO", "LPV",

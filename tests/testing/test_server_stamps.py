@@ -119,7 +119,7 @@ def test_alerts_dataset_objects(alerts_server, alerts_dir):
 
 
 def test_avro_file_served_when_present(tmp_path, alerts_dir):
-    from alerce_astro.testing import SampleServer
+    from alerce_astro.offline import SampleServer
 
     folder = tmp_path / "stamps" / "ZTF20aaaaaaa_123"
     folder.mkdir(parents=True)

@@ -6,7 +6,7 @@ import json
 import pytest
 import requests
 
-from alerce_astro.testing import SampleServer
+from alerce_astro.offline import SampleServer
 
 
 def get(server, path, **kwargs):

@@ -1,5 +1,5 @@
 """
-Tests of the seeded sample-data generator `alerce_astro.testing.simulate`: wire shapes against
+Tests of the seeded sample-data generator `alerce_astro.offline.simulate`: wire shapes against
 real recorded ZTF API v1 bodies, internal consistency, physics, determinism and the cached
 built-in sample.
 """
@@ -18,16 +18,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alerce_astro.testing.simulate import (
+from alerce_astro.offline.simulate import (
     SIMULATED_CLASSES,
     generate_dataset,
     sample_dataset_path,
     simulated_oid,
 )
-from alerce_astro.testing.simulate import constants as C
-from alerce_astro.testing.simulate.cache import SAMPLE_OBJECTS
-from alerce_astro.testing.simulate.ids import oid_index
-from alerce_astro.testing.simulate.sky import distance_modulus, galactic
+from alerce_astro.offline.simulate import constants as C
+from alerce_astro.offline.simulate.cache import SAMPLE_OBJECTS
+from alerce_astro.offline.simulate.ids import oid_index
+from alerce_astro.offline.simulate.sky import distance_modulus, galactic
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "alerce-fixtures"
 REAL_OBJECT = SHARED / "recorded" / "objects" / "ZTF20aaelulu.json"

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from alerce_astro.testing.simulate import generate_dataset
+from alerce_astro.offline.simulate import generate_dataset
 
 
 @pytest.mark.parametrize("cls", ["RRL", "SNIa", "QSO"])

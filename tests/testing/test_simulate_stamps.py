@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from alerce_astro.testing.simulate import constants as C
-from alerce_astro.testing.simulate import generate_dataset
-from alerce_astro.testing.simulate.cutouts import fits_bytes, gzip_bytes
+from alerce_astro.offline.simulate import constants as C
+from alerce_astro.offline.simulate import generate_dataset
+from alerce_astro.offline.simulate.cutouts import fits_bytes, gzip_bytes
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "alerce-fixtures"
 REAL_STAMPS = SHARED / "alerts" / "stamps"

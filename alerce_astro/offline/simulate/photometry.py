@@ -63,7 +63,7 @@ class LightCurve:
 
     Attributes
     ----------
-    epochs : `~alerce_astro.testing.simulate.cadence.Epochs`
+    epochs : `~alerce_astro.offline.simulate.cadence.Epochs`
         Every exposure of the object kept in the simulation (detections and upper limits,
         also those ALeRCE did not store).
     flux, flux_err, ref_flux : numpy.ndarray
@@ -120,7 +120,7 @@ def observe(model, rng, ra, dec, fields, *, n_points=None):
 
     Parameters
     ----------
-    model : `~alerce_astro.testing.simulate.models.Model`
+    model : `~alerce_astro.offline.simulate.models.Model`
     rng : numpy.random.Generator
     ra, dec : float
         Position (deg).
@@ -214,7 +214,7 @@ def fill_detections(lc, model, rng, index, *, distnr, stamps_extra=2, first_stam
     Parameters
     ----------
     lc : LightCurve
-    model : `~alerce_astro.testing.simulate.models.Model`
+    model : `~alerce_astro.offline.simulate.models.Model`
     rng : numpy.random.Generator
     index : int
         Object index (names the source in the alert ids, so candids are unique in a dataset).

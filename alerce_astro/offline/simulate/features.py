@@ -274,8 +274,8 @@ def feature_rows(lc, model, rng, *, gal_l, gal_b, sgscore1, wise=None):
 
     Parameters
     ----------
-    lc : `~alerce_astro.testing.simulate.photometry.LightCurve`
-    model : `~alerce_astro.testing.simulate.models.Model`
+    lc : `~alerce_astro.offline.simulate.photometry.LightCurve`
+    model : `~alerce_astro.offline.simulate.models.Model`
     rng : numpy.random.Generator
     gal_l, gal_b : float
         Galactic coordinates (deg).

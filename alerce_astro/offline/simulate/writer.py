@@ -1,7 +1,7 @@
 """
 Writing a simulated dataset folder: objects, cutouts, catalogs, classifiers.
 
-Layout (what `~alerce_astro.testing.SampleServer` loads)::
+Layout (what `~alerce_astro.offline.SampleServer` loads)::
 
     objects/<oid>.json          {"object", "lightcurve", "magstats", "probabilities",
                                  "features", "forced_photometry", "provenance"}
@@ -66,7 +66,7 @@ class SimObject:
 def choose_classes(rng, n, classes=None):
     """
     The classes of ``n`` objects: the first ones cycle through every class, the rest follow
-    `~alerce_astro.testing.simulate.constants.CLASS_WEIGHTS`.
+    `~alerce_astro.offline.simulate.constants.CLASS_WEIGHTS`.
 
     Parameters
     ----------
@@ -248,7 +248,7 @@ def simulate_object(index, cls, ra, dec, seed, *, n_points=None, quirks=(), forc
         lightcurve = {"detections": _detection_dicts(d), "non_detections": _non_detection_dicts(lc)}
     provenance = {
         "simulated": True,
-        "generator": "alerce_astro.testing.simulate",
+        "generator": "alerce_astro.offline.simulate",
         "generator_version": C.GENERATOR_VERSION,
         "seed": seed,
         "index": index,
@@ -416,7 +416,7 @@ def generate_dataset(path, n_objects=50, *, seed=0, stamps=True, catalogs=True,
         Force the number of detections of every object (e.g. 5000 for a long light curve).
     classes : sequence of str, optional
         Simulate only these classes (names of
-        `~alerce_astro.testing.simulate.constants.SIMULATED_CLASSES`).
+        `~alerce_astro.offline.simulate.constants.SIMULATED_CLASSES`).
 
     Returns
     -------
@@ -433,7 +433,7 @@ def generate_dataset(path, n_objects=50, *, seed=0, stamps=True, catalogs=True,
     Examples
     --------
     >>> import json, tempfile
-    >>> from alerce_astro.testing.simulate import generate_dataset
+    >>> from alerce_astro.offline.simulate import generate_dataset
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = generate_dataset(tmp, n_objects=3, stamps=False, catalogs=False)
     ...     body = json.loads((path / "objects" / "ZTF00aaaaaaa.json").read_text())
@@ -474,7 +474,7 @@ def generate_dataset(path, n_objects=50, *, seed=0, stamps=True, catalogs=True,
             _write(catdir / f"{name}.json", json.dumps(body).encode())
     _write(path / "classifiers.json", json.dumps(list(C.CLASSIFIERS)).encode())
     manifest = {
-        "generator": "alerce_astro.testing.simulate",
+        "generator": "alerce_astro.offline.simulate",
         "generator_version": C.GENERATOR_VERSION,
         "arguments": {"n_objects": n_objects, "seed": seed, "stamps": bool(stamps),
                       "catalogs": bool(catalogs), "forced_photometry": bool(forced_photometry),

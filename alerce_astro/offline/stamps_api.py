@@ -109,7 +109,7 @@ def render_png(raw, size=PNG_SIZE):
 
 
 class StampsApi:
-    """The stamp service over a `~alerce_astro.testing.dataset.Dataset`."""
+    """The stamp service over a `~alerce_astro.offline.dataset.Dataset`."""
 
     def __init__(self, dataset):
         self.ds = dataset

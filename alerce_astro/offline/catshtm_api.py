@@ -87,7 +87,7 @@ def _same(a, b):
 
 
 class CatshtmApi:
-    """The catsHTM routes over a `~alerce_astro.testing.dataset.Dataset`."""
+    """The catsHTM routes over a `~alerce_astro.offline.dataset.Dataset`."""
 
     def __init__(self, dataset):
         self.ds = dataset

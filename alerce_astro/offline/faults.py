@@ -1,5 +1,5 @@
 """
-Deterministic fault injection for `~alerce_astro.testing.SampleServer`.
+Deterministic fault injection for `~alerce_astro.offline.SampleServer`.
 
 Every fault is decided from a hash of ``(seed, method, path + query, n)`` where ``n`` counts
 how many times this exact request has been seen before. Consequences:

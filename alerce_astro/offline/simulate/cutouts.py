@@ -11,7 +11,7 @@ What a real cutout is (checked on real alerts, see ``alerce-api.md`` of the proj
 * the cutout is centred on the alert position; the pixel scale is 1.012 arcsec and, in FITS
   pixel order, north is down and east is left (viewers flip the rows to get north up).
 
-The images are rendered from the object's scene (`~alerce_astro.testing.simulate.scene`):
+The images are rendered from the object's scene (`~alerce_astro.offline.simulate.scene`):
 sky background and noise of the exposure (``sky``, ``sigpix``), a Moffat PSF (beta = 3) of the
 exposure's seeing, exponential-disc galaxies, the template deeper and with its own seeing, and
 the difference equal to the science image minus the PSF-matched template: the alert's flux
@@ -68,7 +68,7 @@ def render_cutouts(rng, scene, *, fid, zp, offset, flux_dn, obj_ref_dn, seeing, 
     Parameters
     ----------
     rng : numpy.random.Generator
-    scene : list of `~alerce_astro.testing.simulate.scene.Source`
+    scene : list of `~alerce_astro.offline.simulate.scene.Source`
         The object's neighbourhood; a point-source counterpart (the variable star or quasar
         itself) is drawn from ``obj_ref_dn`` instead of its catalogue magnitude, an AGN host
         from its ``host_mag``.

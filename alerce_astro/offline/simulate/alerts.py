@@ -144,7 +144,7 @@ def alert_record(obj, i, rng, *, xpos, ypos, shapes, nan_pixels, seed):
 
     Parameters
     ----------
-    obj : `~alerce_astro.testing.simulate.writer.SimObject`
+    obj : `~alerce_astro.offline.simulate.writer.SimObject`
     i : int
         Index of the detection.
     rng : numpy.random.Generator
@@ -177,7 +177,7 @@ def alert_record(obj, i, rng, *, xpos, ypos, shapes, nan_pixels, seed):
         elif j in obj.nondet_set:
             prv.append(_upper_limit(obj, j, rng))
     return {
-        "source": f"simulated by alerce_astro.testing.simulate (seed {seed})",
+        "source": f"simulated by alerce_astro.offline.simulate (seed {seed})",
         "objectId": obj.oid,
         "candid": int(d["candid"][i]),
         "schemavsn": ALERT_SCHEMA_VERSION,

@@ -39,15 +39,15 @@ def object_row(oid, lc, model, rng):
     Parameters
     ----------
     oid : str
-    lc : `~alerce_astro.testing.simulate.photometry.LightCurve`
+    lc : `~alerce_astro.offline.simulate.photometry.LightCurve`
         With its detection columns filled.
-    model : `~alerce_astro.testing.simulate.models.Model`
+    model : `~alerce_astro.offline.simulate.models.Model`
     rng : numpy.random.Generator
 
     Returns
     -------
     dict
-        Keys in the service's order (`~alerce_astro.testing.simulate.constants.OBJECT_KEYS`).
+        Keys in the service's order (`~alerce_astro.offline.simulate.constants.OBJECT_KEYS`).
     """
     d = lc.d
     n = lc.ndet

@@ -1,5 +1,5 @@
 """
-Loading dataset folders for `~alerce_astro.testing.SampleServer`.
+Loading dataset folders for `~alerce_astro.offline.SampleServer`.
 
 A dataset folder holds::
 

@@ -448,7 +448,7 @@ def make_model(cls, rng, t_range):
     Parameters
     ----------
     cls : str
-        One of `~alerce_astro.testing.simulate.constants.SIMULATED_CLASSES`.
+        One of `~alerce_astro.offline.simulate.constants.SIMULATED_CLASSES`.
     rng : numpy.random.Generator
     t_range : (float, float)
         MJD range of the survey.

@@ -40,7 +40,7 @@ def _detail(status, detail, extra=()):
 
 
 class LightcurveApi:
-    """The forced-photometry route over a `~alerce_astro.testing.dataset.Dataset`."""
+    """The forced-photometry route over a `~alerce_astro.offline.dataset.Dataset`."""
 
     def __init__(self, dataset):
         self.ds = dataset

@@ -80,7 +80,7 @@ def build_scene(rng, model, gal_b):
     Parameters
     ----------
     rng : numpy.random.Generator
-    model : `~alerce_astro.testing.simulate.models.Model`
+    model : `~alerce_astro.offline.simulate.models.Model`
     gal_b : float
         Galactic latitude (deg).
 

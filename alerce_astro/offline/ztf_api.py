@@ -368,7 +368,7 @@ SUB_RESOURCES = ("lightcurve", "detections", "non_detections", "magstats", "prob
 
 # ------------------------------------------------------------------ the application
 class ZtfApi:
-    """The ZTF API v1 over a `~alerce_astro.testing.dataset.Dataset`."""
+    """The ZTF API v1 over a `~alerce_astro.offline.dataset.Dataset`."""
 
     def __init__(self, dataset):
         self.ds = dataset

@@ -7,7 +7,7 @@ including the ones astropy cannot parse (``JYear``, ``JD``, ``MJD``, ``magAB``,
 ``nanomaggies``, ``FeH``, ``logg``, the typo ``arcse`` and the dimensionless ``" "``). Missing
 values are JSON null (the server turns them into the ``"null"`` strings of the real service).
 
-Rows come from each object's scene (`~alerce_astro.testing.simulate.scene`): a source appears in
+Rows come from each object's scene (`~alerce_astro.offline.simulate.scene`): a source appears in
 a catalog when it is bright enough for the survey and inside its footprint, with the survey's
 astrometric scatter. Magnitudes in other systems use simple colour relations (Gaia G from g and
 r, Jordi et al. 2010, A&A 523, A48; 2MASS and WISE Vega magnitudes from typical colours of
@@ -120,10 +120,10 @@ def catalog_rows(rng, scene, ra, dec, model, *, gal_b, want_rows=True):
     Parameters
     ----------
     rng : numpy.random.Generator
-    scene : list of `~alerce_astro.testing.simulate.scene.Source`
+    scene : list of `~alerce_astro.offline.simulate.scene.Source`
     ra, dec : float
         Object position (deg).
-    model : `~alerce_astro.testing.simulate.models.Model`
+    model : `~alerce_astro.offline.simulate.models.Model`
     gal_b : float
         Galactic latitude of the object (deg): the survey footprints avoid the plane.
     want_rows : bool

@@ -28,8 +28,8 @@ def forced_photometry_rows(oid, lc, model, rng, ra, dec, *, distnr):
     Parameters
     ----------
     oid : str
-    lc : `~alerce_astro.testing.simulate.photometry.LightCurve`
-    model : `~alerce_astro.testing.simulate.models.Model`
+    lc : `~alerce_astro.offline.simulate.photometry.LightCurve`
+    model : `~alerce_astro.offline.simulate.models.Model`
     rng : numpy.random.Generator
     ra, dec : float
         Object position (deg).

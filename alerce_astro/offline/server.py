@@ -50,7 +50,7 @@ def _builtin_sample_path():
         from .simulate import sample_dataset_path
     except ImportError as error:  # the generator is not available
         raise RuntimeError(
-            "the built-in sample dataset is not available (alerce_astro.testing.simulate "
+            "the built-in sample dataset is not available (alerce_astro.offline.simulate "
             f"could not be imported: {error}); pass data=<dataset folder>") from error
     return sample_dataset_path()
 
@@ -239,9 +239,9 @@ class SampleServer:
 
     Parameters
     ----------
-    data : path-like, sequence of path-like, `~alerce_astro.testing.Dataset` or None
+    data : path-like, sequence of path-like, `~alerce_astro.offline.Dataset` or None
         Dataset folder(s) to serve (merged); None serves the built-in sample
-        (`alerce_astro.testing.sample_dataset_path`).
+        (`alerce_astro.offline.sample_dataset_path`).
     latency : float
         Seconds added to every request.
     failure_rate : float
@@ -263,7 +263,7 @@ class SampleServer:
 
     Examples
     --------
-    >>> from alerce_astro.testing import SampleServer
+    >>> from alerce_astro.offline import SampleServer
     >>> with SampleServer(data) as server:          # doctest: +SKIP
     ...     client = server.client()
     ...     table = client.query_objects(classifier="lc_classifier")
