@@ -50,9 +50,9 @@ def test_concurrency_never_exceeds_the_limit_and_reaches_it(workers):
     assert tracker.peak == workers
     assert sorted(tracker.calls) == sorted(OIDS)  # each object called exactly once
     assert result.meta["max_workers"] == workers
-    # 40 calls of 20 ms, `workers` at a time: close to the floor of 40 * 0.02 / workers
-    floor = len(OIDS) * 0.02 / workers
-    assert floor <= result.meta["elapsed"] < floor * 1.5 + 0.1
+    # 40 calls of 20 ms, `workers` at a time cannot finish before 40 * 0.02 / workers (a lower
+    # bound only: how close a run comes to it is measured in benchmarks/, not asserted here)
+    assert result.meta["elapsed"] >= len(OIDS) * 0.02 / workers
 
 
 def test_results_keep_the_order_asked_whatever_the_completion_order():

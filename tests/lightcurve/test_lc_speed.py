@@ -3,17 +3,16 @@ constructor give, on the real recorded light curves and on a simulated sample.""
 
 import json
 import math
-import time
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alerce_astro.apis.ztf_v1 import columns
 from alerce_astro.lightcurve import build
 from alerce_astro.lightcurve._arrays import from_json
 from alerce_astro.schema import _convert
-from alerce_astro.surveys.ztf import columns
 
 
 def _bodies(folder):
@@ -177,14 +176,3 @@ def test_exact_values():
     assert str(lc["mag"].unit) == "mag" and lc["time"].format == "mjd"
     assert lc.loc[lc["time"][2]]["fid"] == 2   # the time index works
     assert abs(lc.meta["coord"].dec.deg + 5.0) < 1e-12
-
-
-def test_speed_of_a_typical_light_curve(simulated_bodies):
-    """Well under astropy's own constructor: a 75-point light curve takes a few ms."""
-    bodies = [b["lightcurve"] for _, b in simulated_bodies if b.get("lightcurve")]
-    build.build_lightcurve(bodies[0], oid="x")
-    start = time.perf_counter()
-    for body in bodies:
-        build.build_lightcurve(body, oid="x")
-    per_lc = (time.perf_counter() - start) / len(bodies)
-    assert per_lc < 0.025   # ~2 ms on an idle laptop; generous for a loaded CI machine

@@ -3,8 +3,8 @@ Fixtures of the reliability suites: offline servers over the real recorded data,
 their own caches, and the figures (inputs tried, faults injected, fuzz examples) the suites
 report at the end of a run.
 
-Tests marked ``slow`` in this folder run only when asked for (``pytest -m slow`` or
-``tox -e stress``), so that the normal test command stays fast.
+Tests marked ``slow`` run only when asked for (``pytest -m slow`` or ``tox -e stress``): the
+project-wide ``-m "not slow"`` in pyproject.toml keeps them out of the normal test command.
 """
 
 import sys
@@ -20,16 +20,6 @@ _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 from reliability_helpers import FIGURES  # noqa: E402
-
-
-def pytest_collection_modifyitems(config, items):
-    # Hooks of a folder's conftest see every collected item: touch only this folder's.
-    if "slow" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="slow reliability test: run with -m slow or tox -e stress")
-    for item in items:
-        if "reliability" in item.path.parts and item.get_closest_marker("slow"):
-            item.add_marker(skip)
 
 
 def pytest_terminal_summary(terminalreporter):

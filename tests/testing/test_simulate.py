@@ -9,7 +9,6 @@ import json
 import math
 import re
 import threading
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -660,11 +659,8 @@ def test_host_redshifts(tmp_path):
 
 # ------------------------------------------------------------------------------ built-in sample
 def test_sample_dataset_path(tmp_path):
-    t0 = time.perf_counter()
     path = sample_dataset_path(tmp_path / "cache")
-    elapsed = time.perf_counter() - t0
     assert path.parent == tmp_path / "cache" and path.name.startswith("sample-")
-    assert elapsed < 10.0
     stamp = (path / "manifest.json").stat().st_mtime_ns
     assert sample_dataset_path(tmp_path / "cache") == path
     assert (path / "manifest.json").stat().st_mtime_ns == stamp

@@ -1,1 +1,0 @@
-"""ZTF as served by ALeRCE: routes (`routes`), column schemas (`columns`), id rules (`ids`)."""
