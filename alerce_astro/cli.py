@@ -600,12 +600,12 @@ def _pyplot():
 
 def _target(words):
     """An object id, or a position from one or two words."""
-    from .surveys.ztf.ids import OID_PATTERN
+    from .surveys.ztf import OID_PATTERN
 
     if len(words) == 1 and OID_PATTERN.fullmatch(words[0]):
         return words[0]
     if len(words) == 1 and words[0].upper().startswith("ZTF"):
-        from .surveys.ztf.ids import validate_oid
+        from .surveys.ztf import validate_oid
 
         return validate_oid(words[0])  # raises with a hint
     from .validation import parse_coordinates

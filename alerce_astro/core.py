@@ -3,7 +3,7 @@
 
 Every method sends its request through one `~alerce_astro.transport.Transport` (time limits,
 retries, caching) and builds its result through the column schema of its resource
-(`alerce_astro.surveys.ztf.columns`).
+(`alerce_astro.apis.ztf_v1.columns`).
 """
 
 import json
@@ -19,6 +19,8 @@ from astroquery import cache_conf
 from astroquery.query import BaseQuery
 
 from . import conf
+from .apis.ztf_v1 import columns
+from .apis.ztf_v1.routes import EXPLORER_MAX_OIDS, ORDER_BY_CHOICES, ORDER_MODES, route_url
 from .bulk import BulkQueries
 from .cache import ResponseCache
 from .crossmatch.queries import CrossmatchQueries
@@ -32,8 +34,7 @@ from .exceptions import (
 from .lightcurve.queries import LightCurveQueries
 from .positions import usable_axes
 from .stamps.queries import StampQueries
-from .surveys.ztf import columns, ids
-from .surveys.ztf.routes import EXPLORER_MAX_OIDS, ORDER_BY_CHOICES, ORDER_MODES, route_url
+from .surveys import ztf as ids
 from .transport import RequestSettings, Transport, parse_json
 from .validation import (
     check_choice,
@@ -266,7 +267,7 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         firstmjd, lastmjd : tuple, optional
             ``(min, max)`` MJD (numbers or `~astropy.time.Time`) of the first/last detection.
         order_by : str, optional
-            Column to sort by; one of ``alerce_astro.surveys.ztf.routes.ORDER_BY_CHOICES``.
+            Column to sort by; one of ``alerce_astro.apis.ztf_v1.routes.ORDER_BY_CHOICES``.
             Without it, rows come sorted by ``oid`` so that pages are stable.
         order_mode : {'ASC', 'DESC'}, optional
             Sort direction (default ASC).

@@ -601,7 +601,7 @@ def _run_steps(alerce, output, oid, offline, progress):
     if oid is None:
         oid = choose_object(alerce, offline=offline)
     else:
-        from .surveys.ztf.ids import validate_oid
+        from .surveys.ztf import validate_oid
 
         oid = validate_oid(oid)
     tour = _Tour(alerce, output, oid, offline)

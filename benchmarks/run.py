@@ -105,7 +105,7 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
         # curve built; it shows how close the concurrency gets to the floor when the
         # client's CPU is not the limit.
         from alerce_astro.bulk import run_many
-        from alerce_astro.surveys.ztf.routes import route_url
+        from alerce_astro.apis.ztf_v1.routes import route_url
         from alerce_astro.transport import parse_json
 
         def fetch(oid):

@@ -7,7 +7,7 @@ taking the same keywords, and `query_many` runs any of them by name.
 """
 
 from ..exceptions import InvalidQueryError
-from ..surveys.ztf import ids
+from ..surveys import ztf as ids
 from ..validation import check_int
 from .engine import run_many
 

@@ -3,7 +3,7 @@ Build an `~alerce_astro.lightcurve.AlerceLightCurve` from the service's JSON.
 
 The three kinds of photometry arrive in three shapes (``/lightcurve`` detections and
 non-detections of the ZTF API v1, forced photometry of the light curve API v2). Each is first
-read through its column schema (`alerce_astro.surveys.ztf.columns`: types, units, masks, exact
+read through its column schema (`alerce_astro.apis.ztf_v1.columns`: types, units, masks, exact
 64-bit ids) straight into NumPy arrays, with the schema's rules (`~alerce_astro.schema.Schema.table`
 would give the same columns, see `._arrays.from_json`); the three are stacked column by column,
 put in time order, and each column of the time series is made once. A 75-point light curve
@@ -46,10 +46,10 @@ from astropy.time import Time
 from astropy.utils.masked import Masked
 
 from .. import schema as schema_module
+from ..apis.ztf_v1 import columns
 from ..exceptions import AlerceWarning
 from ..positions import usable_axes
-from ..surveys.ztf import columns
-from ..surveys.ztf.ids import BANDS
+from ..surveys.ztf import BANDS
 from ._arrays import from_json
 
 __all__ = ["build_lightcurve", "flatten_forced_photometry", "lightcurve_columns",

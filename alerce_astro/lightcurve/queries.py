@@ -4,9 +4,10 @@ import warnings
 
 from astropy.table import Column
 
+from ..apis.ztf_v1 import columns
+from ..apis.ztf_v1.routes import route_url
 from ..exceptions import NoResultsWarning, ResponseFormatError
-from ..surveys.ztf import columns, ids
-from ..surveys.ztf.routes import route_url
+from ..surveys import ztf as ids
 from ..transport import parse_json
 from .build import build_lightcurve, flatten_forced_photometry
 

@@ -20,7 +20,7 @@ from astropy.timeseries import TimeSeries
 from astropy.utils.masked import Masked
 
 from ..exceptions import AlerceWarning
-from ..surveys.ztf.ids import BANDS, FID_BY_BAND
+from ..surveys.ztf import BANDS, FID_BY_BAND
 from . import io as _io
 from ._arrays import mask_of, values_of
 from .flux import mag_to_flux

@@ -45,7 +45,7 @@ def band_color(band):
     >>> band_color("r"), band_color(1)
     ('#EE6677', '#228833')
     """
-    from ..surveys.ztf.ids import band_name
+    from ..surveys.ztf import band_name
 
     if not isinstance(band, str):
         band = band_name(band)

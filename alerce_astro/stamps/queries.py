@@ -26,6 +26,8 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
+from ..apis.ztf_v1 import columns
+from ..apis.ztf_v1.routes import route_url
 from ..cache import request_key
 from ..exceptions import (
     AlerceWarning,
@@ -35,8 +37,7 @@ from ..exceptions import (
     ResponseFormatError,
 )
 from ..lightcurve._arrays import from_json
-from ..surveys.ztf import columns, ids
-from ..surveys.ztf.routes import route_url
+from ..surveys import ztf as ids
 from ..transport import parse_json
 from .cutouts import STAMP_TYPES, read_cutout
 from .stampset import StampSet, make_stamp

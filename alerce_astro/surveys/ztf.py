@@ -1,5 +1,5 @@
 """
-Identifier and band rules of ZTF objects in ALeRCE.
+The Zwicky Transient Facility as ALeRCE serves it: the facts (`ZTF`) and its id and band rules.
 
 An object id (``oid``) is ``ZTF`` + two year digits + seven lower-case letters. A detection id
 (``candid``) is a 64-bit integer. Bands are numbered: ``fid`` 1 = g, 2 = r, 3 = i. Features also
@@ -8,9 +8,12 @@ use 0 (band-independent) and 12 (a g-r combination).
 
 import re
 
-from ...exceptions import InvalidQueryError
+from astropy import units as u
 
-__all__ = ["OID_PATTERN", "BANDS", "FID_BY_BAND", "FEATURE_FIDS", "validate_oid",
+from ..exceptions import InvalidQueryError
+from .base import Band, Survey, validate_int64_id
+
+__all__ = ["ZTF", "OID_PATTERN", "BANDS", "FID_BY_BAND", "FEATURE_FIDS", "validate_oid",
            "validate_oids", "validate_candid", "band_name", "validate_band"]
 
 OID_PATTERN = re.compile(r"ZTF[0-9]{2}[a-z]{7}")  # [0-9]: \d matches every Unicode digit
@@ -19,7 +22,6 @@ BANDS = {1: "g", 2: "r", 3: "i"}
 FID_BY_BAND = {name: fid for fid, name in BANDS.items()}
 #: Filter ids that appear in features: 0 band-independent, 12 the g-r combination.
 FEATURE_FIDS = (0, 1, 2, 3, 12)
-_INT64_MAX = 2**63 - 1
 
 
 def validate_oid(oid, *, argument="oid"):
@@ -128,21 +130,7 @@ def validate_candid(candid, *, argument="candid"):
     >>> validate_candid("1101542291015015004")
     1101542291015015004
     """
-    import numpy as np
-
-    if isinstance(candid, (bool, float, np.floating)):
-        raise InvalidQueryError(
-            f"{argument} must be an integer (a float cannot hold a 19-digit candid exactly), "
-            f"got {candid!r}")
-    if isinstance(candid, (int, np.integer)):
-        value = int(candid)
-    elif isinstance(candid, str) and candid.strip().isdigit():
-        value = int(candid.strip())
-    else:
-        raise InvalidQueryError(f"{argument} must be a positive integer, got {candid!r}")
-    if not 0 < value <= _INT64_MAX:
-        raise InvalidQueryError(f"{argument}={value} is not a positive 64-bit integer")
-    return value
+    return validate_int64_id(candid, argument=argument, what="a detection id (candid)")
 
 
 def band_name(fid):
@@ -177,3 +165,33 @@ def validate_band(band, *, argument="band"):
         return int(band)
     raise InvalidQueryError(
         f"{argument}={band!r} is not a ZTF band: use 'g', 'r', 'i' or the filter ids 1, 2, 3")
+
+
+class _ZtfSurvey(Survey):
+    def validate_oid(self, oid, *, argument="oid"):
+        return validate_oid(oid, argument=argument)
+
+
+#: The facts of ZTF. Effective wavelengths (lambda_eff) are the SVO Filter Profile Service's
+#: Palomar/ZTF.g, .r and .i; colours are Paul Tol's colour-blind-safe "bright" scheme.
+ZTF = _ZtfSurvey(
+    name="ztf",
+    title="ZTF",
+    bands=(Band(1, "g", 4746.48 * u.AA, "#228833"),
+           Band(2, "r", 6366.38 * u.AA, "#EE6677"),
+           Band(3, "i", 7829.03 * u.AA, "#CCBB44")),
+    id_dtype="str",
+    id_description="ZTF object identifier",
+    id_example="ZTF20aaelulu",
+    native_quantity="mag",
+    flux_unit=u.uJy,
+    zero_point=23.9,
+    time_scale="utc",
+    pixel_scale=1.01 * u.arcsec,
+    cutout_size=(63, 63),
+    explorer_object="{base}/object/{oid}",
+    explorer_list="{base}/?oid={oids}",
+    explorer_base="https://alerce.online",
+    explorer_joiner="&oid=",
+    explorer_max_oids=200,
+)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from astropy import units as u
 
-from alerce_astro.surveys.ztf import columns
+from alerce_astro.apis.ztf_v1 import columns
 
 REAL_DETECTION = {"tid": "ztf", "mjd": 58855.54229169991, "candid": "1101542291015015004",
                   "fid": 2, "parent_candid": 1121521071015015006, "magpsf": 17.279879,

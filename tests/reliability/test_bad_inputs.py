@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from reliability_helpers import OID, count
 
 from alerce_astro.exceptions import InvalidQueryError, NoResultsWarning, ObjectNotFoundError
-from alerce_astro.surveys.ztf import ids
+from alerce_astro.surveys import ztf as ids
 from alerce_astro.validation import (
     check_choice,
     check_int,

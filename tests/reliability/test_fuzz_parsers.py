@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from reliability_helpers import OID, count
 
 from alerce_astro import AlerceClass
+from alerce_astro.apis.ztf_v1 import columns
 from alerce_astro.exceptions import (
     AlerceWarning,
     MaxResultsWarning,
@@ -35,7 +36,6 @@ from alerce_astro.exceptions import (
     ResponseFormatError,
 )
 from alerce_astro.schema import RowsFormatError
-from alerce_astro.surveys.ztf import columns
 from alerce_astro.transport import Answer, parse_json, server_message
 
 FAST = 120  # examples per property in the normal run

@@ -32,8 +32,8 @@ from alerce_astro.exceptions import (
     RemoteServiceError,
     ResponseFormatError,
 )
-from alerce_astro.stamps import STAMP_TYPES, StampSet, read_cutout
 from alerce_astro.offline import SampleServer
+from alerce_astro.stamps import STAMP_TYPES, StampSet, read_cutout
 
 OID = "ZTF18aaqfhlj"  # two alerts with stamps
 EARLY, LATEST = 1786550031115010000, 1786555201115010001
