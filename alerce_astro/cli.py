@@ -328,13 +328,13 @@ def _data_argument(paths):
 
 
 def _server_urls(base):
-    """The service URLs of an ``alerce-astro serve`` server at ``base``."""
-    from .offline.server import SERVICE_PREFIXES
+    """The API URLs of an ``alerce-astro serve`` server at ``base``."""
+    from .offline.server import API_NAMES, SERVICE_PREFIXES
 
     base = base.rstrip("/")
     if not base.startswith(("http://", "https://")):
         raise _usage(f"--server {base!r}: give a URL such as http://127.0.0.1:8000")
-    return {name: base + prefix for name, prefix in SERVICE_PREFIXES.items()}
+    return {API_NAMES[name]: base + prefix for name, prefix in SERVICE_PREFIXES.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,18 +599,8 @@ def _pyplot():
 
 
 def _target(words):
-    """An object id, or a position from one or two words."""
-    from .surveys.ztf import OID_PATTERN
-
-    if len(words) == 1 and OID_PATTERN.fullmatch(words[0]):
-        return words[0]
-    if len(words) == 1 and words[0].upper().startswith("ZTF"):
-        from .surveys.ztf import validate_oid
-
-        return validate_oid(words[0])  # raises with a hint
-    from .validation import parse_coordinates
-
-    return parse_coordinates(" ".join(words))
+    """An object id or a position, as one string: the client tells them apart."""
+    return " ".join(words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -691,13 +681,10 @@ def cmd_crossmatch(alerce, args):
 
 def cmd_finder(alerce, args):
     _pyplot()
-    from .plotting import plot_finder_chart
-
     target = _target(args.target)
     image = str(args.image) if args.image else None
     catalogs = False if args.no_catalogs else None
-    ax = plot_finder_chart(target, image=image, radius=args.radius, catalogs=catalogs,
-                           client=alerce)
+    ax = alerce.plot_finder(target, image=image, radius=args.radius, catalogs=catalogs)
     _save_figure(ax, args.output)
 
 
@@ -766,7 +753,7 @@ def cmd_classifiers(alerce, args):
 
 
 def cmd_explorer(alerce, args):
-    from . import Alerce
+    from . import Alerce  # links only: no request, no server
 
     for url in Alerce.explorer_urls(args.oid):
         print(url)

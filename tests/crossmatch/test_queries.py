@@ -219,13 +219,10 @@ def test_error_string_with_status_200_is_an_error_and_not_cached(catshtm_client,
 
 def test_the_servers_own_invalid_argument_answer(catshtm_client):
     # a position the service cannot read makes it answer the error string with status 200
-    from alerce_astro.crossmatch.catalogs import catshtm_url
-
+    route = catshtm_client._route("crossmatch_all").with_params([("ra", "x"), ("dec", "1")])
     with pytest.raises(ResponseFormatError, match="invalid arguments"):
-        catshtm_client._catshtm_tables(
-            [(catshtm_url(catshtm_client.urls, "crossmatch_all"), [("ra", "x"),
-                                                                    ("dec", "1")], None)],
-            coord=SkyCoord(0, 0, unit="deg"), oid=None, radius=None, cache=False)
+        catshtm_client._catshtm_tables([(route, None)], coord=SkyCoord(0, 0, unit="deg"),
+                                       oid=None, radius=None, cache=False)
 
 
 def test_rewrite_422_is_a_remote_error(catshtm_client, catshtm_server):
