@@ -260,3 +260,18 @@ def test_list_catalogs_sends_nothing(catshtm_client, catshtm_server):
     table = catshtm_client.list_catalogs()
     assert len(table) == 33 and table.loc["GAIA/DR1"]["catshtm_name"] == "GAIADR1"
     assert catshtm_server.requests == []
+
+
+def test_finder_charts_are_fetched_by_the_client_never_by_plotting(catshtm_client,
+                                                                   catshtm_server):
+    from alerce_astro.plotting import plot_finder_chart
+
+    # an object id is the client's to look up: the plotting function says where to go
+    with pytest.raises(InvalidQueryError, match=r"Alerce.plot_finder\('ZTF20aaelulu'\)"):
+        plot_finder_chart("ZTF20aaelulu", image=(np.ones((5, 5)), None))
+    # a position has no default image, and nothing is fetched to find one
+    with pytest.raises(InvalidQueryError, match="give image="):
+        catshtm_client.plot_finder(TARGET, catalogs=False)
+    with pytest.raises(InvalidQueryError, match="did you mean 'ZTF20aaelulu'"):
+        catshtm_client.plot_finder("ZTF20AAELULU")
+    assert catshtm_server.requests == []
