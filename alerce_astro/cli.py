@@ -103,12 +103,12 @@ def build_parser():
     p.set_defaults(func=cmd_object)
 
     p = add("magstats", "per-band statistics of an object", parents=(common, table_out))
-    p.add_argument("oid", help="ZTF object id")
+    p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
     p.set_defaults(func=cmd_magstats)
 
     p = add("lightcurve", "the light curve of an object: detections and upper limits",
             parents=(common,))
-    p.add_argument("oid", help="ZTF object id")
+    p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
     p.add_argument("--plot", metavar="FILE", type=Path,
                    help="draw the light curve to FILE (.png, .pdf, .svg)")
     p.add_argument("--output", "-o", metavar="FILE", type=Path,
@@ -121,7 +121,7 @@ def build_parser():
 
     p = add("stamps", "the image stamps (science, template, difference) of an alert",
             parents=(common,))
-    p.add_argument("oid", help="ZTF object id")
+    p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
     p.add_argument("--candid", help="the alert (default: the object's latest alert with stamps)")
     p.add_argument("--plot", metavar="FILE", type=Path, help="draw the three stamps to FILE")
     p.add_argument("--output", "-o", metavar="DIR", type=Path,
@@ -131,7 +131,7 @@ def build_parser():
     p = add("crossmatch", "catsHTM catalogs around an object or a position",
             parents=(common, table_out))
     p.add_argument("target", nargs="+", metavar="OID|RA DEC",
-                   help="a ZTF object id, or a position (degrees or sexagesimal)")
+                   help="an object id, or a position (degrees or sexagesimal)")
     p.add_argument("--radius", default="20 arcsec",
                    help="search radius with its unit (default: '20 arcsec')")
     p.add_argument("--catalog", metavar="NAME",
@@ -144,7 +144,7 @@ def build_parser():
 
     p = add("finder", "a finder chart of an object", parents=(common,))
     p.add_argument("target", nargs="+", metavar="OID|RA DEC",
-                   help="a ZTF object id, or a position")
+                   help="an object id, or a position")
     p.add_argument("--output", "-o", metavar="FILE", type=Path, required=True,
                    help="the chart's file (.pdf, .png, .svg)")
     p.add_argument("--radius", help="half the side of the field, e.g. '30 arcsec' (default: "
@@ -179,7 +179,7 @@ def build_parser():
 
     p = add("probabilities", "classification probabilities of an object",
             parents=(common, table_out))
-    p.add_argument("oid", help="ZTF object id")
+    p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
     p.add_argument("--classifier", help="only this classifier")
     view = p.add_mutually_exclusive_group()
     view.add_argument("--summary", action="store_true",
@@ -189,7 +189,7 @@ def build_parser():
     p.set_defaults(func=cmd_probabilities)
 
     p = add("features", "light-curve features of an object", parents=(common, table_out))
-    p.add_argument("oid", nargs="+", help="ZTF object id(s)")
+    p.add_argument("oid", nargs="+", help="object id(s)")
     p.add_argument("--wide", action="store_true",
                    help="one row per object with <name>_<fid> columns")
     p.set_defaults(func=cmd_features)
@@ -199,7 +199,7 @@ def build_parser():
     p.set_defaults(func=cmd_classifiers)
 
     p = add("explorer", "the ALeRCE explorer link of objects", parents=())
-    p.add_argument("oid", nargs="+", help="ZTF object id(s)")
+    p.add_argument("oid", nargs="+", help="object id(s)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.set_defaults(func=cmd_explorer, offline=False, server=None, data=None, no_cache=False,
                    timeout=None, client=False)

@@ -7,12 +7,13 @@ magnitudes AB, angles in degrees, as the service sends them.
 """
 
 from ...schema import Schema
+from ...surveys import ZTF
 
 __all__ = ["FORCED_PHOTOMETRY"]
 
 FORCED_PHOTOMETRY = Schema("forced_photometry", [
     ("candid", "str", None, "Forced-photometry point id (object id and processing id)"),
-    ("oid", "str", None, "ZTF object identifier"),
+    ("oid", "str", None, ZTF.id_description),
     ("tid", "str", None, "Telescope identifier"),
     ("sid", "str", None, "Survey identifier"),
     ("aid", "str", None, "ALeRCE multisurvey object identifier"),

@@ -9,12 +9,13 @@ Times are MJD (UTC) in days, magnitudes AB, angles in degrees, as the service se
 """
 
 from ...schema import Schema
+from ...surveys import ZTF
 
 __all__ = ["OBJECT", "DETECTION", "NON_DETECTION", "MAGSTATS", "PROBABILITY", "FEATURE",
            "CLASSIFIER", "CLASS", "LIMIT_VALUES"]
 
 OBJECT = Schema("object", [
-    ("oid", "str", None, "ZTF object identifier"),
+    ("oid", "str", None, ZTF.id_description),
     ("ndethist", "int64", None,
      "Number of spatially coincident detections in ZTF history (from the alert stream)"),
     ("ncovhist", "int64", None, "Number of times the position was covered by ZTF"),
