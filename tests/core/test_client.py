@@ -58,3 +58,22 @@ def test_urls_are_keyed_by_api_and_the_old_keys_are_explained():
 def test_repr_names_the_survey_and_never_the_token():
     client = AlerceClass(token="secret-token", urls={"ztf_v1": "http://h/ztf/v1"})
     assert repr(client) == "<AlerceClass survey='ztf' ztf_v1='http://h/ztf/v1'>"
+
+
+def test_no_part_reaches_into_another_parts_privates():
+    """Every ``self._name`` a part uses is its own or declared by the base."""
+    import ast
+    import inspect
+
+    declared = {name for name in vars(base.AlerceBase)} | {"_session", "_cache_location",
+                                                          "_transport", "_urls", "_token"}
+    for module, part in ((objects, objects.ObjectQueries),
+                         (lightcurves, lightcurves.LightCurveQueries),
+                         (stamps, stamps.StampQueries), (crossmatch, crossmatch.CrossmatchQueries),
+                         (bulk, bulk.BulkQueries)):
+        tree = ast.parse(inspect.getsource(module))
+        used = {node.attr for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id == "self" and node.attr.startswith("_")}
+        foreign = used - declared - set(vars(part))
+        assert foreign == set(), f"{module.__name__} uses {sorted(foreign)}"
