@@ -28,9 +28,10 @@ from urllib.parse import parse_qsl, unquote
 from .catshtm_api import CatshtmApi
 from .dataset import load_dataset
 from .faults import FaultPlan, failure_body
+from .flask_restx import html_not_found, json_response
 from .lightcurve_api import LightcurveApi
 from .stamps_api import StampsApi
-from .ztf_api import ZtfApi, html_not_found, json_response
+from .ztf_api import ZtfApi
 
 __all__ = ["SampleServer", "serve", "SERVICE_PREFIXES"]
 
