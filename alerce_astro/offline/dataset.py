@@ -106,9 +106,15 @@ class Dataset:
     resident_bytes : int, optional
         Keep the parsed object files in memory when their total size is at most this;
         otherwise read them again (with a small cache) when a route needs them.
+    table_order : sequence of str, optional
+        The physical order of the object table: these oids first, in this order, then the
+        others in load order (sorted by file name). It is the order of a list without
+        ``order_by``, and the order in which tied rows enter PostgreSQL's sort (see
+        `alerce_astro.offline.postgres`); give the insertion order of the database a dataset
+        was recorded from to get its tie orders too.
     """
 
-    def __init__(self, paths, *, resident_bytes=RESIDENT_BYTES):
+    def __init__(self, paths, *, resident_bytes=RESIDENT_BYTES, table_order=None):
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         self.paths = [Path(p) for p in paths]
@@ -137,6 +143,8 @@ class Dataset:
         self._catalogs = {}
         self._lock = threading.Lock()
         self._load(resident_bytes)
+        if table_order is not None:
+            self._reorder(table_order)
 
     # ------------------------------------------------------------------ loading
     def _load(self, resident_bytes):
@@ -209,6 +217,16 @@ class Dataset:
             self.rows.append(row)
             self.probs.append(probs)
         self._resident = resident
+        self.position = {oid: i for i, oid in enumerate(self.oids)}
+
+    def _reorder(self, table_order):
+        first = [self.position[oid] for oid in dict.fromkeys(table_order)
+                 if oid in self.position]
+        chosen = set(first)
+        order = first + [i for i in range(len(self.oids)) if i not in chosen]
+        self.oids = [self.oids[i] for i in order]
+        self.rows = [self.rows[i] for i in order]
+        self.probs = [self.probs[i] for i in order]
         self.position = {oid: i for i, oid in enumerate(self.oids)}
 
     @staticmethod

@@ -7,8 +7,12 @@ messages, the "did you mean" 404 help, ``X-Fields`` masks, JSON framing) is
 `alerce_astro.offline.flask_restx`; the database's (NULL and NaN ordering, LIKE, comparisons
 with NULL, the cone search) is `alerce_astro.offline.postgres`. What is left here is the
 service's own: its routes and their arguments, the ``/objects/`` query (outer join with the
-probability table, LIKE/IN on ``oid``, the default classifier join, total capped at 50001)
-and the parser quirks of the service's code.
+probability table, LIKE/IN on ``oid``, the default classifier join, which columns have an index,
+total capped at 50001) and the parser quirks of the service's code.
+
+Pages of ``/objects/`` are ordered as PostgreSQL orders them: rows with equal ``order_by``
+values (and NULLs) can come out in another order on the next page, so paging such a query
+repeats some rows and never shows others, as the real service does.
 """
 
 import math
@@ -54,6 +58,9 @@ PROB_COLUMNS = {"classifier_name": 0, "classifier_version": 1, "class_name": 2,
 ORDER_BY_CHOICES = OBJECT_COLUMNS + ("class_name", "classifier_name", "classifier_version",
                                      "probability", "ranking")
 TOTAL_CAP = 50001
+#: Object columns with a btree index in ALeRCE's database (db-plugins' ``object`` table: the
+#: primary key and six indexes): ordering by one of them may read the index instead of sorting.
+INDEXED_COLUMNS = ("oid", "ndet", "firstmjd", "g_r_max", "g_r_mean_corr", "meanra", "meandec")
 
 # URL rules of the application, in registration order (what flask-restx's 404 help sees).
 URL_RULES = (
@@ -104,6 +111,25 @@ SURVEY_ARGS = (Arg("survey_id", str, None, default="ztf", choices=("ztf", "atlas
 PROBABILITY_ARGS = (Arg("classifier", str, "Classifier name"),
                     Arg("classifier_version", str, "Classifier version"))
 FEATURE_ARGS = (Arg("fid", int, "Feature fid number"), Arg("version", str, "Feature version"))
+
+
+def _hash_join_order(rows):
+    """
+    The output order of the database's hash join of objects with probability rows.
+
+    With ``ranking = 1`` the rank-1 partial index drives the join and rows come in the
+    probability table's order; otherwise the probability rows are the hashed side, and a hash
+    bucket's chain is last in, first out: each object's rows come last-inserted first (the
+    recorded ``ranking=2`` and ``probability=0.5`` pages show both). ``rows`` are grouped by
+    object; each group is reversed.
+    """
+    out = []
+    start = 0
+    for end in range(1, len(rows) + 1):
+        if end == len(rows) or rows[end][0] != rows[start][0]:
+            out.extend(reversed(rows[start:end]))
+            start = end
+    return out
 
 
 # ------------------------------------------------------------------ the application
@@ -264,19 +290,22 @@ class ZtfApi:
         return self._default_rows
 
     def _outer_join(self):
-        """Rows of the outer join with the whole probability table."""
+        """Rows of the outer join with the whole probability table, in hash join order (see
+        `_hash_join_order`)."""
         if self._outer_rows is None:
             rows = []
             for i, probs in enumerate(self.ds.probs):
                 if probs:
-                    rows.extend((i, p) for p in probs)
+                    rows.extend((i, p) for p in reversed(probs))  # hash join order
                 else:
                     rows.append((i, None))
             self._outer_rows = rows
         return self._outer_rows
 
     def _prob_pairs(self, classifier=None, ranking=None):
-        """Rows of the inner join: all, or those of one classifier and/or ranking."""
+        """Rows of the inner join: all, or those of one classifier and/or ranking, in the
+        probability table's order (objects in physical order, an object's rows in file
+        order)."""
         if self._pairs is None:
             pairs = []
             index = {}
@@ -377,7 +406,18 @@ class ZtfApi:
         return rows
 
     def select(self, args):
-        """The rows ``(object index, probability tuple or None)`` of a list query, ordered."""
+        """
+        The rows of a list query before ordering.
+
+        Returns
+        -------
+        rows : list of tuple
+            ``(object index, probability tuple or None)`` in scan order: the table's physical
+            order (the dataset's object order), an object's probability rows in file order.
+        conditions : bool
+            Whether a condition (a filter or a classifier join) applies: the planner then
+            sorts rather than reading an index.
+        """
         use_default = all(args[k] is None for k in
                           ("classifier", "classifier_version", "ranking", "probability", "class"))
         mask = self._object_mask(args)
@@ -396,24 +436,31 @@ class ZtfApi:
                 source = self._prob_pairs(classifier, None)
                 selected = self._filter_probs(source, None, class_, version, ranking,
                                               probability)
+            if ranking != 1:
+                selected = _hash_join_order(selected)
         if mask is not None:
             selected = [ip for ip in selected if mask[ip[0]]]
-        order_by, order_mode = args["order_by"], args["order_mode"]
+        return selected, not (use_default and mask is None)
+
+    def page(self, args, selected, conditions, offset, limit):
+        """
+        The rows of one page (``OFFSET offset LIMIT limit``) of the selected rows, in the order
+        PostgreSQL returns them (`alerce_astro.offline.postgres.page_order`): tied rows may be
+        ordered differently on another page of the same query.
+        """
+        order_by = args["order_by"]
         if order_by:
             if order_by in PROB_COLUMNS:
                 col = PROB_COLUMNS[order_by]
-                keys = [postgres.sort_key(p[col] if p is not None else None) for _, p in selected]
+                keys = [postgres.sort_key(p[col] if p is not None else None)
+                        for _, p in selected]
             else:
                 column_keys = self._column_keys(order_by)
                 keys = [column_keys[i] for i, _ in selected]
-            try:
-                order = sorted(range(len(selected)), key=keys.__getitem__,
-                               reverse=(order_mode == "DESC"))
-            except TypeError:  # mixed types in a column: compare as text
-                keys = [str(k) for k in keys]
-                order = sorted(range(len(selected)), key=keys.__getitem__,
-                               reverse=(order_mode == "DESC"))
-            selected = [selected[j] for j in order]
+            index_scan = (order_by in INDEXED_COLUMNS and not conditions
+                          and postgres.prefers_index_scan(len(self.ds.rows), offset + limit))
+            positions = postgres.page_order(keys, descending=args["order_mode"] == "DESC",
+                                            offset=offset, limit=limit, index_scan=index_scan)
         elif args["oid"]:
             # ORDER BY oid != 'first', oid != 'second', ...: the requested order first
             wanted = {}
@@ -421,8 +468,11 @@ class ZtfApi:
                 wanted.setdefault(oid, n)
             last = len(args["oid"])
             rows_of = self.ds.rows
-            selected = sorted(selected, key=lambda ip: wanted.get(rows_of[ip[0]].get("oid"), last))
-        return selected
+            keys = [wanted.get(rows_of[i].get("oid"), last) for i, _ in selected]
+            positions = postgres.page_order(keys, offset=offset, limit=limit)
+        else:  # no ORDER BY: scan order
+            return selected[offset:offset + limit]
+        return [selected[j] for j in positions]
 
     @staticmethod
     def list_item(row, prob):
@@ -439,14 +489,13 @@ class ZtfApi:
 
     def route_object_list(self, request):
         args = parse_args(OBJECT_LIST_ARGS, request.args)
-        selected = self.select(args)
+        selected, conditions = self.select(args)
         page, per_page, count = args["page"], args["page_size"], args["count"]
         if page < 1:
             page = 1
         if per_page < 0:
             per_page = 10
-        start = (page - 1) * per_page
-        items = selected[start:start + per_page]
+        items = self.page(args, selected, conditions, (page - 1) * per_page, per_page)
         total = min(len(selected), TOTAL_CAP) if count else None
         pages = 0 if (per_page == 0 or total is None) else math.ceil(total / per_page)
         has_next = page < pages
