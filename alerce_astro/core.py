@@ -48,6 +48,7 @@ from .validation import (
 __all__ = ["AlerceClass", "Alerce"]
 
 _SERVICES = ("ztf", "lightcurve", "stamps", "catshtm")
+_API_KEYS = {"ztf_v1": "ztf", "lightcurve_v2": "lightcurve"}  # transitional, see __init__
 #: The services whose hosts may receive the AUTH-TOKEN.
 _TOKEN_SERVICES = ("ztf", "lightcurve")
 #: oids per ``/objects/?oid=...`` request: keeps URLs far below common 8 kB limits.
@@ -102,6 +103,9 @@ class AlerceClass(LightCurveQueries, StampQueries, CrossmatchQueries, BulkQuerie
         # astroquery's response hook logs request headers at DEBUG level, which would write the
         # AUTH-TOKEN to logs: this class logs nothing of the headers.
         self._session.hooks["response"] = []
+        # Transitional (branch offztf; drop when merging branch client, which renames these
+        # keys): accept the service keys of SampleServer.urls, which name APIs.
+        urls = {_API_KEYS.get(k, k): v for k, v in (urls or {}).items() if k != "multisurvey"}
         unknown = set(urls or {}) - set(_SERVICES)
         if unknown:
             raise InvalidQueryError(f"urls has unknown services {sorted(unknown)}; "
