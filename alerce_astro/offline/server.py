@@ -1,16 +1,21 @@
 """
 `SampleServer`: a real HTTP server on loopback that behaves like the ALeRCE services.
 
-One host serves the four services under path prefixes:
+One host serves the services under path prefixes, from one mount table (`MOUNTS`) that gives
+both the routing and `SampleServer.urls`; a service key names an API:
 
-=============  ===================  ==========================================
-service        prefix               what
-=============  ===================  ==========================================
-``ztf``        ``/ztf/v1``          ZTF API v1 (objects, light curves, ...)
-``lightcurve`` ``/v2/lightcurve``   light curve API v2 (forced photometry)
-``stamps``     ``/stamps``          stamp service (cutouts, alert packets)
-``catshtm``    ``/catshtm``         catsHTM cone searches and crossmatches
-=============  ===================  ==========================================
+=================  ===================  ==================================================
+service key        prefix               what
+=================  ===================  ==================================================
+``ztf_v1``         ``/ztf/v1``          ZTF API v1 (objects, light curves, ...)
+``lightcurve_v2``  ``/v2/lightcurve``   light curve API v2 (forced photometry)
+``stamps``         ``/stamps``          stamp service (cutouts, alert packets)
+``catshtm``        ``/catshtm``         catsHTM cone searches and crossmatches
+``multisurvey``    (host root)          multisurvey API (LSST): its apps at ``/<svc>_api``
+=================  ===================  ==================================================
+
+A path is served by the mount with the longest matching prefix; the host root catches the
+rest (an HTML 404 while nothing is mounted there).
 """
 
 import json
@@ -22,7 +27,9 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from .catshtm_api import CatshtmApi
@@ -33,15 +40,35 @@ from .lightcurve_api import LightcurveApi
 from .stamps_api import StampsApi
 from .ztf_api import ZtfApi
 
-__all__ = ["SampleServer", "serve", "SERVICE_PREFIXES"]
+__all__ = ["SampleServer", "serve", "Mount", "MOUNTS", "SERVICE_PREFIXES"]
 
-#: service name -> path prefix
-SERVICE_PREFIXES = {
-    "ztf": "/ztf/v1",
-    "lightcurve": "/v2/lightcurve",
-    "stamps": "/stamps",
-    "catshtm": "/catshtm",
-}
+
+class Mount(NamedTuple):
+    """One service of the sample server's host (a row of `MOUNTS`)."""
+
+    #: key of the service in `SampleServer.urls`: it names an API
+    key: str
+    #: path prefix on the host ("" is the host root)
+    prefix: str
+    #: ``app(server)`` builds the service (an object with ``handle(request) -> (status,
+    #: headers, body)``) for a `SampleServer`; None while nothing is mounted there
+    app: Callable | None
+
+
+#: The mount table: where each API is served, and so the keys and URLs of `SampleServer.urls`.
+MOUNTS = (
+    Mount("ztf_v1", "/ztf/v1", lambda server: ZtfApi(server.dataset)),
+    Mount("lightcurve_v2", "/v2/lightcurve", lambda server: LightcurveApi(server.dataset)),
+    Mount("stamps", "/stamps", lambda server: StampsApi(server.dataset)),
+    Mount("catshtm", "/catshtm", lambda server: CatshtmApi(server.dataset)),
+    # the multisurvey API answers at the host root (/<svc>_api/...), as api-lsst.alerce.online
+    Mount("multisurvey", "", None),
+)
+
+#: service key -> path prefix
+SERVICE_PREFIXES = {mount.key: mount.prefix for mount in MOUNTS}
+# longest prefix first: the host root last
+_ROUTING = sorted(MOUNTS, key=lambda mount: -len(mount.prefix))
 
 _MULTI_SLASH = re.compile("/{2,}")
 
@@ -57,10 +84,11 @@ def _builtin_sample_path():
 
 
 class _Request:
-    """What a service handler sees of a request."""
+    """What a service handler sees of a request (``context``: per-request state of the
+    application, like Flask's ``g``)."""
 
     __slots__ = ("method", "raw_path", "path", "prefix", "query", "args", "headers", "host",
-                 "service")
+                 "service", "context")
 
     def __init__(self, method, raw_path, path, prefix, query, headers, host, service):
         self.method = method
@@ -72,6 +100,7 @@ class _Request:
         self.headers = headers
         self.host = host
         self.service = service
+        self.context = {}
 
 
 class _Injection:
@@ -177,10 +206,12 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(raw_path, errors="replace")
         service = prefix = None
         rest = path
-        for name, pre in SERVICE_PREFIXES.items():
+        for mount in _ROUTING:
+            pre = mount.prefix
             if path == pre or path.startswith(pre + "/"):
-                service, prefix = name, pre
-                rest = _MULTI_SLASH.sub("/", path[len(pre):]) or "/"
+                if sample._apps.get(mount.key) is not None:
+                    service, prefix = mount.key, pre
+                    rest = _MULTI_SLASH.sub("/", path[len(pre):]) or "/"
                 break
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         entry = {"method": method, "path": raw_path, "query": query,
@@ -262,6 +293,13 @@ class SampleServer:
     host : str
         Address to listen on.
 
+    Attributes
+    ----------
+    dataset : `~alerce_astro.offline.Dataset`
+        The data served.
+    errors : list of str
+        Tracebacks of unexpected errors inside route handlers (a bug of a fake service).
+
     Examples
     --------
     >>> from alerce_astro.offline import SampleServer
@@ -281,14 +319,9 @@ class SampleServer:
                                 truncate_rate=truncate_rate, retry_after=retry_after, seed=seed)
         self.host = host
         self.port = port
-        #: tracebacks of unexpected errors inside route handlers
         self.errors = []
-        self._apps = {
-            "ztf": ZtfApi(self.dataset),
-            "lightcurve": LightcurveApi(self.dataset),
-            "stamps": StampsApi(self.dataset),
-            "catshtm": CatshtmApi(self.dataset),
-        }
+        self._apps = {mount.key: mount.app(self) if mount.app is not None else None
+                      for mount in MOUNTS}
         self._requests = []
         self._injections = []
         self._connections = set()
@@ -358,9 +391,12 @@ class SampleServer:
 
     @property
     def urls(self):
-        """Base URL of each service: ``{"ztf", "lightcurve", "stamps", "catshtm"}``."""
+        """
+        Base URL of each service, by service key (`MOUNTS`): ``ztf_v1``, ``lightcurve_v2``,
+        ``stamps``, ``catshtm``, ``multisurvey``; what a client's ``urls`` takes.
+        """
         url = self.url
-        return {name: url + prefix for name, prefix in SERVICE_PREFIXES.items()}
+        return {mount.key: url + mount.prefix for mount in MOUNTS}
 
     def client(self, **kwargs):
         """
@@ -491,7 +527,7 @@ def serve(data=None, port=0, host="127.0.0.1", **faults):
     try:
         print(f"ALeRCE sample server running at {server.url}")
         for name, url in server.urls.items():
-            print(f"  {name:<11}{url}")
+            print(f"  {name:<14}{url}")
         print("Press Ctrl-C to stop.", flush=True)
         _block()
     except KeyboardInterrupt:

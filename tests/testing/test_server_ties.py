@@ -104,7 +104,7 @@ def test_recorded_pages_in_their_exact_order(recorded_order_server):
     # index scans, top-N heapsorts and quicksorts, and hash join order without order_by.
     pages = _recorded_list_pages()
     assert len(pages) == 88
-    url = recorded_order_server.urls["ztf"] + "/objects/?"
+    url = recorded_order_server.urls["ztf_v1"] + "/objects/?"
     with requests.Session() as session:
         for exchange in pages:
             body = session.get(url + exchange["request"]["query"], timeout=30).json()
@@ -139,7 +139,7 @@ def tied_server(tmp_path_factory):
 
 def _all_pages(server, **params):
     """Every page of a query, fetched as a client that trusts the pages would: the oids."""
-    url = server.urls["ztf"] + "/objects/"
+    url = server.urls["ztf_v1"] + "/objects/"
     oids, page, total = [], 1, None
     with requests.Session() as session:
         while True:
