@@ -121,7 +121,7 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
                "latency_s": LATENCY, "conf_max_workers": int(conf.max_workers)}
         row["floor_s"] = row["requests"] * LATENCY / row["workers"]
         if official_available():
-            theirs = official_client(server.urls["ztf"], workdir)
+            theirs = official_client(server.urls["ztf_v1"], workdir)
             theirs.query_lightcurve(oids[0], survey="ztf")  # warm up
 
             def run_theirs():
