@@ -33,7 +33,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from .catshtm_api import CatshtmApi
-from .dataset import load_dataset
+from .dataset import Dataset, load_dataset, split_by_survey
 from .faults import FaultPlan, failure_body
 from .flask_restx import html_not_found, json_response
 from .lightcurve_api import LightcurveApi
@@ -272,8 +272,11 @@ class SampleServer:
     Parameters
     ----------
     data : path-like, sequence of path-like, `~alerce_astro.offline.Dataset` or None
-        Dataset folder(s) to serve (merged); None serves the built-in sample
-        (`alerce_astro.offline.sample_dataset_path`).
+        Dataset folder(s) to serve; None serves the built-in sample
+        (`alerce_astro.offline.sample_dataset_path`). Each folder names its survey
+        (`~alerce_astro.offline.dataset.dataset_survey`): the ZTF folders are merged into
+        `dataset` and served by the ZTF services, the LSST folders are for the multisurvey
+        API (`data_by_survey`). A `~alerce_astro.offline.Dataset` is ZTF data.
     latency : float
         Seconds added to every request.
     failure_rate : float
@@ -296,7 +299,9 @@ class SampleServer:
     Attributes
     ----------
     dataset : `~alerce_astro.offline.Dataset`
-        The data served.
+        The ZTF data (empty when only LSST folders were given).
+    data_by_survey : dict
+        ``{"ztf": [folder, ...], "lsst": [folder, ...]}``: the folders given, by survey.
     errors : list of str
         Tracebacks of unexpected errors inside route handlers (a bug of a fake service).
 
@@ -313,7 +318,15 @@ class SampleServer:
                  host="127.0.0.1"):
         if data is None:
             data = _builtin_sample_path()
-        self.dataset = load_dataset(data)
+        if isinstance(data, Dataset):
+            self.data_by_survey = {"ztf": list(data.paths), "lsst": []}
+            self.dataset = data
+        else:
+            self.data_by_survey = split_by_survey(data)
+            ztf = self.data_by_survey["ztf"]
+            if not ztf and not self.data_by_survey["lsst"]:
+                raise ValueError("no dataset folder given")
+            self.dataset = load_dataset(ztf) if ztf else Dataset.empty()
         self.faults = FaultPlan(latency=latency, failure_rate=failure_rate,
                                 failure_status=failure_status, drop_rate=drop_rate,
                                 truncate_rate=truncate_rate, retry_after=retry_after, seed=seed)
