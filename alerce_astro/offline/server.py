@@ -38,6 +38,7 @@ from .faults import FaultPlan, failure_body
 from .flask_restx import html_not_found, json_response
 from .lightcurve_api import LightcurveApi
 from .stamps_api import StampsApi
+from .tokens import TokenTable
 from .ztf_api import ZtfApi
 
 __all__ = ["SampleServer", "serve", "Mount", "MOUNTS", "SERVICE_PREFIXES"]
@@ -57,7 +58,7 @@ class Mount(NamedTuple):
 
 #: The mount table: where each API is served, and so the keys and URLs of `SampleServer.urls`.
 MOUNTS = (
-    Mount("ztf_v1", "/ztf/v1", lambda server: ZtfApi(server.dataset)),
+    Mount("ztf_v1", "/ztf/v1", lambda server: ZtfApi(server.dataset, tokens=server.tokens)),
     Mount("lightcurve_v2", "/v2/lightcurve", lambda server: LightcurveApi(server.dataset)),
     Mount("stamps", "/stamps", lambda server: StampsApi(server.dataset)),
     Mount("catshtm", "/catshtm", lambda server: CatshtmApi(server.dataset)),
@@ -291,6 +292,15 @@ class SampleServer:
         ``Retry-After`` header value of injected 429 answers.
     seed : int
         Seed of the fault decisions: the same seed gives the same faults.
+    tokens : mapping, optional
+        Check the ``AUTH-TOKEN`` header of the ZTF API v1 as the real service does:
+        ``{"valid": [...], "expired": [...], "forbidden": [...]}`` (lists of token strings,
+        each key optional; ``forbidden``: valid but without the light curve permission). An
+        expired token gets a 401 ``"Expired Token"`` on ``/lightcurve``, ``/detections`` and
+        ``/non_detections`` and a 500 on the other routes (the token library's bug), a
+        forbidden one a 403 on the light curve routes; any other token is ignored, like a
+        token that does not decode (`alerce_astro.offline.tokens`). None (the default)
+        ignores the header.
     port : int
         Port to listen on (0: a free port).
     host : str
@@ -302,6 +312,8 @@ class SampleServer:
         The ZTF data (empty when only LSST folders were given).
     data_by_survey : dict
         ``{"ztf": [folder, ...], "lsst": [folder, ...]}``: the folders given, by survey.
+    tokens : `~alerce_astro.offline.tokens.TokenTable` or None
+        The known tokens.
     errors : list of str
         Tracebacks of unexpected errors inside route handlers (a bug of a fake service).
 
@@ -314,8 +326,9 @@ class SampleServer:
     """
 
     def __init__(self, data=None, *, latency=0.0, failure_rate=0.0, failure_status=(500,),
-                 drop_rate=0.0, truncate_rate=0.0, retry_after=1, seed=0, port=0,
+                 drop_rate=0.0, truncate_rate=0.0, retry_after=1, seed=0, tokens=None, port=0,
                  host="127.0.0.1"):
+        self.tokens = TokenTable(tokens) if tokens is not None else None
         if data is None:
             data = _builtin_sample_path()
         if isinstance(data, Dataset):
@@ -533,7 +546,8 @@ def serve(data=None, port=0, host="127.0.0.1", **faults):
     """
     Run a `SampleServer` in the foreground: print its URLs and block until Ctrl-C.
 
-    ``faults`` are the fault keywords of `SampleServer` (latency, failure_rate, ...).
+    ``faults`` are the other keywords of `SampleServer` (latency, failure_rate, ...,
+    tokens).
     """
     server = SampleServer(data, port=port, host=host, **faults)
     server.start()

@@ -19,6 +19,7 @@ import math
 
 from . import postgres
 from .flask_restx import HTML, Arg, FlaskApp, Rule, json_response, masked, parse_args
+from .tokens import Ralidator
 
 __all__ = ["ZtfApi", "DEFAULT_CLASSIFIERS", "ORDER_BY_CHOICES", "URL_RULES"]
 
@@ -73,6 +74,10 @@ URL_RULES = (
     "/objects/<id>/features", "/objects/<id>/features/<name>",
 )
 
+#: The resources that require a permission of the token (``basic_user`` or ``admin``).
+LIGHTCURVE_RULES = ("/objects/<id>/lightcurve", "/objects/<id>/detections",
+                    "/objects/<id>/non_detections")
+
 
 def str2bool(value):
     """The service's boolean parser (its error path is broken: that message is what it says)."""
@@ -113,6 +118,13 @@ PROBABILITY_ARGS = (Arg("classifier", str, "Classifier name"),
 FEATURE_ARGS = (Arg("fid", int, "Feature fid number"), Arg("version", str, "Feature version"))
 
 
+def _permission_required(auth, endpoint):
+    def checked(request, *variables):
+        auth.check_permissions(request)
+        return endpoint(request, *variables)
+    return checked
+
+
 def _hash_join_order(rows):
     """
     The output order of the database's hash join of objects with probability rows.
@@ -134,9 +146,19 @@ def _hash_join_order(rows):
 
 # ------------------------------------------------------------------ the application
 class ZtfApi:
-    """The ZTF API v1 over a `~alerce_astro.offline.dataset.Dataset`."""
+    """
+    The ZTF API v1 over a `~alerce_astro.offline.dataset.Dataset`.
 
-    def __init__(self, dataset):
+    Parameters
+    ----------
+    dataset : `~alerce_astro.offline.dataset.Dataset`
+        The data.
+    tokens : `~alerce_astro.offline.tokens.TokenTable`, optional
+        Check the ``AUTH-TOKEN`` header as the service's token library does
+        (`alerce_astro.offline.tokens`); None ignores it.
+    """
+
+    def __init__(self, dataset, tokens=None):
         self.ds = dataset
         self._default_rows = None
         self._outer_rows = None
@@ -161,9 +183,17 @@ class ZtfApi:
             "/objects/<id>/features": self.route_features,
             "/objects/<id>/features/<name>": self.route_feature,
         }
+        hooks = {}
+        if tokens is not None:
+            auth = Ralidator(tokens)
+            hooks = {"before_request": [auth.before_request],
+                     "after_request": [auth.after_request]}
+            # the light curve resources require a permission
+            for rule in LIGHTCURVE_RULES:
+                endpoints[rule] = _permission_required(auth, endpoints[rule])
         # the health check is a plain Flask route, the others Flask-RESTX resources
         self.app = FlaskApp([Rule(r, endpoints.get(r), restx=r != "/healthcheck")
-                             for r in URL_RULES])
+                             for r in URL_RULES], **hooks)
 
     def handle(self, request):
         """Answer ``request`` (path relative to ``/ztf/v1``): ``(status, headers, body)``."""
