@@ -329,12 +329,12 @@ def _data_argument(paths):
 
 def _server_urls(base):
     """The API URLs of an ``alerce-astro serve`` server at ``base``."""
-    from .offline.server import API_NAMES, SERVICE_PREFIXES
+    from .offline.server import SERVICE_PREFIXES
 
     base = base.rstrip("/")
     if not base.startswith(("http://", "https://")):
         raise _usage(f"--server {base!r}: give a URL such as http://127.0.0.1:8000")
-    return {API_NAMES[name]: base + prefix for name, prefix in SERVICE_PREFIXES.items()}
+    return {name: base + prefix for name, prefix in SERVICE_PREFIXES.items()}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,12 +1,31 @@
 """
 Offline testing tools: a loopback HTTP server that behaves like the ALeRCE services.
 
-`SampleServer` serves dataset folders (see `load_dataset`) as the ZTF API v1, the light curve
-API v2 (forced photometry), the stamp service and catsHTM, with optional latency and
-deterministic fault injection. ``generate_dataset`` and ``sample_dataset_path`` (the seeded
-sample-data generator) are loaded on first use. The pytest plugin
+`SampleServer` serves dataset folders (see `load_dataset`; each names its survey) as the ZTF
+API v1, the light curve API v2 (forced photometry), the stamp service and catsHTM, with
+optional latency, deterministic fault injection and ``AUTH-TOKEN`` checking; one mount table
+(`alerce_astro.offline.server.MOUNTS`) gives each service's path prefix and its key in
+``SampleServer.urls`` (``ztf_v1``, ``lightcurve_v2``, ``stamps``, ``catshtm``, and
+``multisurvey`` reserved at the host root). ``generate_dataset`` and ``sample_dataset_path``
+(the seeded sample-data generator) are loaded on first use. The pytest plugin
 (`alerce_astro.testing.pytest_plugin`) provides the ``alerce_server`` and ``alerce_client``
 fixtures.
+
+Modules, one job each:
+
+=================  ==============================================================
+``server``         the HTTP server, the mount table, request log and injections
+``dataset``        dataset folders: their survey, loading and indexing ZTF data
+``flask_restx``    Flask/Flask-RESTX behaviour shared by the Flask services
+``postgres``       PostgreSQL semantics (NULLs, LIKE, the order of tied rows)
+``tokens``         the ZTF API v1's ``AUTH-TOKEN`` checking, its bug included
+``faults``         deterministic latency, failures, drops and truncations
+``ztf_api``        the ZTF API v1 routes over a dataset
+``lightcurve_api`` the light curve API v2 (forced photometry)
+``stamps_api``     the stamp service
+``catshtm_api``    the catsHTM service
+``simulate``       the seeded sample-data generator
+=================  ==============================================================
 
 Importing this module is cheap: it imports neither numpy, nor astropy, nor matplotlib.
 """

@@ -14,17 +14,18 @@ Routes (``ra``, ``dec`` in degrees, ``radius`` in arcsec):
 
 Missing values are the string ``"null"``, infinities ``"infinity"``; the dimensionless unit is
 ``" "``. Bad or missing ``ra``/``dec``/``radius`` give HTTP 200 with the JSON string
-``"Request contains one or more invalid arguments."``. Recorded answers of the dataset
-(``index.json``) are replayed first, byte for byte; otherwise answers are computed from the
-dataset's ``catalogs/<request name>.json``.
+``"Request contains one or more invalid arguments."``. It is a Flask application
+(`alerce_astro.offline.flask_restx`: unknown paths are Flask's HTML 404). Recorded answers of
+the dataset (``index.json``) are replayed first, byte for byte; otherwise answers are computed
+from the dataset's ``catalogs/<request name>.json``.
 """
 
-import json
 import math
 
 from ..crossmatch.catalogs import CATALOGS, default_radius, display_name
 from ..crossmatch.catalogs import DEFAULT_RADIUS_ARCSEC as DEFAULT_CROSSMATCH_RADIUS
-from .ztf_api import angular_distance_deg, html_not_found
+from .flask_restx import FlaskApp, Rule, json_response
+from .postgres import angular_distance_deg
 
 __all__ = ["CATSHTM_CATALOGS", "CATALOG_DISPLAY_NAMES", "CATALOG_REQUEST_NAMES",
            "DEFAULT_CROSSMATCH_RADIUS", "default_radius", "display_name", "request_name",
@@ -91,18 +92,19 @@ class CatshtmApi:
 
     def __init__(self, dataset):
         self.ds = dataset
+        self.app = FlaskApp([Rule(route, self.route) for route in ROUTE_PARAMS])
 
     @staticmethod
     def _json(data):
-        return 200, [("Content-Type", "application/json")], json.dumps(data).encode()
+        return json_response(200, data)
 
     def handle(self, request):
+        """Answer ``request`` (path relative to the service root): ``(status, headers, body)``."""
+        return self.app.handle(request)
+
+    def route(self, request):
+        """Any of the four routes: the arguments are read by hand, as the service does."""
         route = request.path
-        if route not in ROUTE_PARAMS:
-            return html_not_found()
-        if request.method not in ("GET", "HEAD"):
-            return 405, [("Content-Type", "application/json")], \
-                b'{"message": "The method is not allowed for the requested URL."}\n'
         params = {}
         for key, value in request.args:
             params.setdefault(key, value)

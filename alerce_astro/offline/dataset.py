@@ -1,7 +1,13 @@
 """
 Loading dataset folders for `~alerce_astro.offline.SampleServer`.
 
-A dataset folder holds::
+A dataset folder names its survey in an optional ``dataset.json``
+(``{"survey": "ztf" | "lsst", ...}``); without one, a folder whose object files are named by
+integer ids, or that holds LSST cutouts (``cutouts/`` or ``<oid>_<id>_cutout*.fits`` files), is
+an LSST dataset, and any other is a ZTF dataset (`dataset_survey`). `split_by_survey` sorts
+folders by survey; this module loads the ZTF ones (`Dataset`), the multisurvey service its own.
+
+A ZTF dataset folder holds::
 
     objects/<oid>.json               {"object", "lightcurve", "magstats", "probabilities",
                                       "features"[, "forced_photometry", "provenance"]}
@@ -11,6 +17,7 @@ A dataset folder holds::
     catalogs/<catsHTM name>.json     optional catalogs for computed catsHTM answers
     index.json or catshtm/index.json optional recorded catsHTM answers
                                      [{"file", "route", "params"}, ...]
+    dataset.json                     optional {"survey": "ztf"}
 
 Only what list queries need (the object rows and the probabilities) is indexed in memory;
 the other routes' data is read from the object's file when asked for (all of it is kept in
@@ -24,16 +31,110 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-__all__ = ["Dataset", "load_dataset"]
+__all__ = ["Dataset", "load_dataset", "dataset_survey", "split_by_survey", "SURVEYS"]
 
 #: Object files are kept parsed in memory when their total size is below this (bytes).
 RESIDENT_BYTES = 64 * 1024 * 1024
+#: The surveys a dataset folder can hold.
+SURVEYS = ("ztf", "lsst")
+DATASET_JSON = "dataset.json"
+
+
+def read_dataset_json(path):
+    """The parsed ``dataset.json`` of a dataset folder (a dict), or None without one."""
+    meta_path = Path(path) / DATASET_JSON
+    if not meta_path.is_file():
+        return None
+    meta = json.loads(meta_path.read_bytes())
+    if not isinstance(meta, dict):
+        raise ValueError(f"{meta_path}: expected a JSON object, got {type(meta).__name__}")
+    return meta
+
+
+def dataset_survey(path):
+    """
+    The survey of a dataset folder: ``"ztf"`` or ``"lsst"``.
+
+    Parameters
+    ----------
+    path : path-like
+        A dataset folder.
+
+    Returns
+    -------
+    str
+        What its ``dataset.json`` says; without one, ``"lsst"`` when its object files are named
+        by integer ids (``objects/<diaObjectId>.json``) or it holds LSST cutouts (a
+        ``cutouts/`` folder or ``<oid>_<measurement id>_cutout<Kind>.fits`` files), else
+        ``"ztf"`` (ZTF datasets written before ``dataset.json`` existed have none).
+
+    Raises
+    ------
+    ValueError
+        If ``dataset.json`` names another survey.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return "ztf"  # the loader says the folder is missing
+    meta = read_dataset_json(path)
+    if meta is not None and "survey" in meta:
+        survey = meta["survey"]
+        if survey not in SURVEYS:
+            raise ValueError(f"{path / DATASET_JSON}: survey {survey!r} is not one of "
+                             f"{list(SURVEYS)}")
+        return survey
+    objdir = path / "objects"
+    if objdir.is_dir():
+        with os.scandir(objdir) as entries:
+            for entry in entries:
+                stem = entry.name[:-5] if entry.name.endswith(".json") else None
+                if stem and stem.isdigit():
+                    return "lsst"
+                if stem and stem.startswith("ZTF"):
+                    return "ztf"
+    if (path / "cutouts").is_dir():
+        return "lsst"
+    with os.scandir(path) as entries:
+        if any("_cutout" in e.name and e.name.endswith(".fits") for e in entries):
+            return "lsst"
+    return "ztf"
+
+
+def split_by_survey(data):
+    """
+    Sort dataset folders by survey.
+
+    Parameters
+    ----------
+    data : path-like or sequence of path-like
+        Dataset folders.
+
+    Returns
+    -------
+    dict
+        ``{survey: [pathlib.Path, ...]}`` for every survey of `SURVEYS`, folders in the order
+        given.
+    """
+    if isinstance(data, (str, os.PathLike)):
+        data = [data]
+    out = {survey: [] for survey in SURVEYS}
+    for path in data:
+        out[dataset_survey(path)].append(Path(path))
+    return out
+
 
 def _intern(value):
     return sys.intern(value) if isinstance(value, str) else value
 
 
 _NOT_AN_OBJECT = object()
+
+
+class _NoFolder(tuple):
+    """The paths of `Dataset.empty` (a plain empty sequence is refused)."""
+
+
+_NO_FOLDER = _NoFolder()
 _DECODER = json.JSONDecoder()
 _WS = " \t\n\r"
 
@@ -106,13 +207,19 @@ class Dataset:
     resident_bytes : int, optional
         Keep the parsed object files in memory when their total size is at most this;
         otherwise read them again (with a small cache) when a route needs them.
+    table_order : sequence of str, optional
+        The physical order of the object table: these oids first, in this order, then the
+        others in load order (sorted by file name). It is the order of a list without
+        ``order_by``, and the order in which tied rows enter PostgreSQL's sort (see
+        `alerce_astro.offline.postgres`); give the insertion order of the database a dataset
+        was recorded from to get its tie orders too.
     """
 
-    def __init__(self, paths, *, resident_bytes=RESIDENT_BYTES):
+    def __init__(self, paths, *, resident_bytes=RESIDENT_BYTES, table_order=None):
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         self.paths = [Path(p) for p in paths]
-        if not self.paths:
+        if not self.paths and paths is not _NO_FOLDER:
             raise ValueError("no dataset folder given")
         #: oid -> path of its object file (every object file, with or without an object row)
         self.files = {}
@@ -137,6 +244,13 @@ class Dataset:
         self._catalogs = {}
         self._lock = threading.Lock()
         self._load(resident_bytes)
+        if table_order is not None:
+            self._reorder(table_order)
+
+    @classmethod
+    def empty(cls):
+        """A dataset without any object (the ZTF side of a server given only LSST data)."""
+        return cls(_NO_FOLDER)
 
     # ------------------------------------------------------------------ loading
     def _load(self, resident_bytes):
@@ -145,6 +259,10 @@ class Dataset:
         for root in self.paths:
             if not root.is_dir():
                 raise FileNotFoundError(f"dataset folder not found: {root}")
+            survey = dataset_survey(root)
+            if survey != "ztf":
+                raise ValueError(f"{root} is an {survey.upper()} dataset: this loader reads ZTF "
+                                 "datasets (SampleServer serves both)")
             objdir = root / "objects"
             if objdir.is_dir():
                 entries = sorted((e for e in os.scandir(objdir)
@@ -200,15 +318,27 @@ class Dataset:
             if clf.is_file():
                 found = True
                 self.classifiers = json.loads(clf.read_bytes())
+            if (root / DATASET_JSON).is_file():
+                found = True
             if not found:
                 raise ValueError(
                     f"{root} is not a dataset folder: it has none of objects/, stamps/, "
-                    "catalogs/, classifiers.json, index.json")
+                    "catalogs/, classifiers.json, index.json, dataset.json")
         for oid, (row, probs) in index.items():
             self.oids.append(oid)
             self.rows.append(row)
             self.probs.append(probs)
         self._resident = resident
+        self.position = {oid: i for i, oid in enumerate(self.oids)}
+
+    def _reorder(self, table_order):
+        first = [self.position[oid] for oid in dict.fromkeys(table_order)
+                 if oid in self.position]
+        chosen = set(first)
+        order = first + [i for i in range(len(self.oids)) if i not in chosen]
+        self.oids = [self.oids[i] for i in order]
+        self.rows = [self.rows[i] for i in order]
+        self.probs = [self.probs[i] for i in order]
         self.position = {oid: i for i, oid in enumerate(self.oids)}
 
     @staticmethod

@@ -1,16 +1,21 @@
 """
 `SampleServer`: a real HTTP server on loopback that behaves like the ALeRCE services.
 
-One host serves the four services under path prefixes:
+One host serves the services under path prefixes, from one mount table (`MOUNTS`) that gives
+both the routing and `SampleServer.urls`; a service key names an API:
 
-=============  ===================  ==========================================
-service        prefix               what
-=============  ===================  ==========================================
-``ztf``        ``/ztf/v1``          ZTF API v1 (objects, light curves, ...)
-``lightcurve`` ``/v2/lightcurve``   light curve API v2 (forced photometry)
-``stamps``     ``/stamps``          stamp service (cutouts, alert packets)
-``catshtm``    ``/catshtm``         catsHTM cone searches and crossmatches
-=============  ===================  ==========================================
+=================  ===================  ==================================================
+service key        prefix               what
+=================  ===================  ==================================================
+``ztf_v1``         ``/ztf/v1``          ZTF API v1 (objects, light curves, ...)
+``lightcurve_v2``  ``/v2/lightcurve``   light curve API v2 (forced photometry)
+``stamps``         ``/stamps``          stamp service (cutouts, alert packets)
+``catshtm``        ``/catshtm``         catsHTM cone searches and crossmatches
+``multisurvey``    (host root)          multisurvey API (LSST): its apps at ``/<svc>_api``
+=================  ===================  ==================================================
+
+A path is served by the mount with the longest matching prefix; the host root catches the
+rest (an HTML 404 while nothing is mounted there).
 """
 
 import json
@@ -22,29 +27,49 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from .catshtm_api import CatshtmApi
-from .dataset import load_dataset
+from .dataset import Dataset, load_dataset, split_by_survey
 from .faults import FaultPlan, failure_body
+from .flask_restx import html_not_found, json_response
 from .lightcurve_api import LightcurveApi
 from .stamps_api import StampsApi
-from .ztf_api import ZtfApi, html_not_found, json_response
+from .tokens import TokenTable
+from .ztf_api import ZtfApi
 
-__all__ = ["SampleServer", "serve", "SERVICE_PREFIXES", "API_NAMES"]
+__all__ = ["SampleServer", "serve", "Mount", "MOUNTS", "SERVICE_PREFIXES"]
 
-#: service name -> path prefix
-SERVICE_PREFIXES = {
-    "ztf": "/ztf/v1",
-    "lightcurve": "/v2/lightcurve",
-    "stamps": "/stamps",
-    "catshtm": "/catshtm",
-}
 
-#: service name -> the client's name of its API (a key of ``AlerceClass(urls=...)``)
-API_NAMES = {"ztf": "ztf_v1", "lightcurve": "lightcurve_v2", "stamps": "stamps",
-             "catshtm": "catshtm"}
+class Mount(NamedTuple):
+    """One service of the sample server's host (a row of `MOUNTS`)."""
+
+    #: key of the service in `SampleServer.urls`: it names an API
+    key: str
+    #: path prefix on the host ("" is the host root)
+    prefix: str
+    #: ``app(server)`` builds the service (an object with ``handle(request) -> (status,
+    #: headers, body)``) for a `SampleServer`; None while nothing is mounted there
+    app: Callable | None
+
+
+#: The mount table: where each API is served, and so the keys and URLs of `SampleServer.urls`.
+MOUNTS = (
+    Mount("ztf_v1", "/ztf/v1", lambda server: ZtfApi(server.dataset, tokens=server.tokens)),
+    Mount("lightcurve_v2", "/v2/lightcurve", lambda server: LightcurveApi(server.dataset)),
+    Mount("stamps", "/stamps", lambda server: StampsApi(server.dataset)),
+    Mount("catshtm", "/catshtm", lambda server: CatshtmApi(server.dataset)),
+    # the multisurvey API answers at the host root (/<svc>_api/...), as api-lsst.alerce.online
+    Mount("multisurvey", "", None),
+)
+
+#: service key -> path prefix
+SERVICE_PREFIXES = {mount.key: mount.prefix for mount in MOUNTS}
+# longest prefix first: the host root last
+_ROUTING = sorted(MOUNTS, key=lambda mount: -len(mount.prefix))
 
 _MULTI_SLASH = re.compile("/{2,}")
 
@@ -60,10 +85,11 @@ def _builtin_sample_path():
 
 
 class _Request:
-    """What a service handler sees of a request."""
+    """What a service handler sees of a request (``context``: per-request state of the
+    application, like Flask's ``g``)."""
 
     __slots__ = ("method", "raw_path", "path", "prefix", "query", "args", "headers", "host",
-                 "service")
+                 "service", "context")
 
     def __init__(self, method, raw_path, path, prefix, query, headers, host, service):
         self.method = method
@@ -75,6 +101,7 @@ class _Request:
         self.headers = headers
         self.host = host
         self.service = service
+        self.context = {}
 
 
 class _Injection:
@@ -180,10 +207,12 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(raw_path, errors="replace")
         service = prefix = None
         rest = path
-        for name, pre in SERVICE_PREFIXES.items():
+        for mount in _ROUTING:
+            pre = mount.prefix
             if path == pre or path.startswith(pre + "/"):
-                service, prefix = name, pre
-                rest = _MULTI_SLASH.sub("/", path[len(pre):]) or "/"
+                if sample._apps.get(mount.key) is not None:
+                    service, prefix = mount.key, pre
+                    rest = _MULTI_SLASH.sub("/", path[len(pre):]) or "/"
                 break
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         entry = {"method": method, "path": raw_path, "query": query,
@@ -244,8 +273,11 @@ class SampleServer:
     Parameters
     ----------
     data : path-like, sequence of path-like, `~alerce_astro.offline.Dataset` or None
-        Dataset folder(s) to serve (merged); None serves the built-in sample
-        (`alerce_astro.offline.sample_dataset_path`).
+        Dataset folder(s) to serve; None serves the built-in sample
+        (`alerce_astro.offline.sample_dataset_path`). Each folder names its survey
+        (`~alerce_astro.offline.dataset.dataset_survey`): the ZTF folders are merged into
+        `dataset` and served by the ZTF services, the LSST folders are for the multisurvey
+        API (`data_by_survey`). A `~alerce_astro.offline.Dataset` is ZTF data.
     latency : float
         Seconds added to every request.
     failure_rate : float
@@ -260,10 +292,30 @@ class SampleServer:
         ``Retry-After`` header value of injected 429 answers.
     seed : int
         Seed of the fault decisions: the same seed gives the same faults.
+    tokens : mapping, optional
+        Check the ``AUTH-TOKEN`` header of the ZTF API v1 as the real service does:
+        ``{"valid": [...], "expired": [...], "forbidden": [...]}`` (lists of token strings,
+        each key optional; ``forbidden``: valid but without the light curve permission). An
+        expired token gets a 401 ``"Expired Token"`` on ``/lightcurve``, ``/detections`` and
+        ``/non_detections`` and a 500 on the other routes (the token library's bug), a
+        forbidden one a 403 on the light curve routes; any other token is ignored, like a
+        token that does not decode (`alerce_astro.offline.tokens`). None (the default)
+        ignores the header.
     port : int
         Port to listen on (0: a free port).
     host : str
         Address to listen on.
+
+    Attributes
+    ----------
+    dataset : `~alerce_astro.offline.Dataset`
+        The ZTF data (empty when only LSST folders were given).
+    data_by_survey : dict
+        ``{"ztf": [folder, ...], "lsst": [folder, ...]}``: the folders given, by survey.
+    tokens : `~alerce_astro.offline.tokens.TokenTable` or None
+        The known tokens.
+    errors : list of str
+        Tracebacks of unexpected errors inside route handlers (a bug of a fake service).
 
     Examples
     --------
@@ -274,24 +326,28 @@ class SampleServer:
     """
 
     def __init__(self, data=None, *, latency=0.0, failure_rate=0.0, failure_status=(500,),
-                 drop_rate=0.0, truncate_rate=0.0, retry_after=1, seed=0, port=0,
+                 drop_rate=0.0, truncate_rate=0.0, retry_after=1, seed=0, tokens=None, port=0,
                  host="127.0.0.1"):
+        self.tokens = TokenTable(tokens) if tokens is not None else None
         if data is None:
             data = _builtin_sample_path()
-        self.dataset = load_dataset(data)
+        if isinstance(data, Dataset):
+            self.data_by_survey = {"ztf": list(data.paths), "lsst": []}
+            self.dataset = data
+        else:
+            self.data_by_survey = split_by_survey(data)
+            ztf = self.data_by_survey["ztf"]
+            if not ztf and not self.data_by_survey["lsst"]:
+                raise ValueError("no dataset folder given")
+            self.dataset = load_dataset(ztf) if ztf else Dataset.empty()
         self.faults = FaultPlan(latency=latency, failure_rate=failure_rate,
                                 failure_status=failure_status, drop_rate=drop_rate,
                                 truncate_rate=truncate_rate, retry_after=retry_after, seed=seed)
         self.host = host
         self.port = port
-        #: tracebacks of unexpected errors inside route handlers
         self.errors = []
-        self._apps = {
-            "ztf": ZtfApi(self.dataset),
-            "lightcurve": LightcurveApi(self.dataset),
-            "stamps": StampsApi(self.dataset),
-            "catshtm": CatshtmApi(self.dataset),
-        }
+        self._apps = {mount.key: mount.app(self) if mount.app is not None else None
+                      for mount in MOUNTS}
         self._requests = []
         self._injections = []
         self._connections = set()
@@ -361,10 +417,12 @@ class SampleServer:
 
     @property
     def urls(self):
-        """Base URL of each API, under the client's API names: ``{"ztf_v1",
-        "lightcurve_v2", "stamps", "catshtm"}``."""
+        """
+        Base URL of each service, by service key (`MOUNTS`): ``ztf_v1``, ``lightcurve_v2``,
+        ``stamps``, ``catshtm``, ``multisurvey``; what a client's ``urls`` takes.
+        """
         url = self.url
-        return {API_NAMES[name]: url + prefix for name, prefix in SERVICE_PREFIXES.items()}
+        return {mount.key: url + mount.prefix for mount in MOUNTS}
 
     def client(self, **kwargs):
         """
@@ -488,7 +546,8 @@ def serve(data=None, port=0, host="127.0.0.1", **faults):
     """
     Run a `SampleServer` in the foreground: print its URLs and block until Ctrl-C.
 
-    ``faults`` are the fault keywords of `SampleServer` (latency, failure_rate, ...).
+    ``faults`` are the other keywords of `SampleServer` (latency, failure_rate, ...,
+    tokens).
     """
     server = SampleServer(data, port=port, host=host, **faults)
     server.start()

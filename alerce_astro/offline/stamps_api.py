@@ -10,8 +10,9 @@ The stamp service (``/stamps``) of the sample server.
   ``app/avro+binary``, as the service labels it); otherwise the answer is the service's 404
   ``{"message": "AVRO not found. ..."}``. No Avro file is made up from the JSON.
 
-Bad or missing parameters give the flask-restx 400 ``{"errors": ..., "message": "Input payload
-validation failed"}``; an unknown candid gives 404 ``{"message": "AVRO not found. ..."}``.
+It is a Flask-RESTX application (`alerce_astro.offline.flask_restx`): bad or missing parameters
+give the 400 ``{"errors": ..., "message": "Input payload validation failed"}``; an unknown
+candid gives 404 ``{"message": "AVRO not found. ..."}`` with the "did you mean" help.
 """
 
 import gzip
@@ -19,7 +20,7 @@ import json
 import struct
 import zlib
 
-from .ztf_api import Arg, BadRequest, html_not_found, json_response, not_found_json, parse_args
+from .flask_restx import Arg, FlaskApp, Rule, json_response, parse_args
 
 __all__ = ["StampsApi", "fits_image", "render_png"]
 
@@ -113,23 +114,16 @@ class StampsApi:
 
     def __init__(self, dataset):
         self.ds = dataset
+        endpoints = {"/get_stamp": self.get_stamp, "/get_avro_info": self.get_avro_info,
+                     "/get_avro": self.get_avro}
+        self.app = FlaskApp([Rule(r, endpoints.get(r)) for r in URL_RULES])
 
     def handle(self, request):
-        route = {"/get_stamp": self.get_stamp, "/get_avro_info": self.get_avro_info,
-                 "/get_avro": self.get_avro}.get(request.path)
-        if route is None:
-            return html_not_found()
-        if request.method not in ("GET", "HEAD"):
-            return json_response(405, {"message": "The method is not allowed for the requested "
-                                                  "URL."}, newline=True)
-        try:
-            return route(request)
-        except BadRequest as error:
-            return error.response()
+        """Answer ``request`` (path relative to the service root): ``(status, headers, body)``."""
+        return self.app.handle(request)
 
-    @staticmethod
-    def _not_found(request):
-        return not_found_json(request.path, "AVRO not found", URL_RULES)
+    def _not_found(self, request):
+        return self.app.not_found(request, "AVRO not found")
 
     def get_stamp(self, request):
         args = parse_args(STAMP_ARGS, request.args)

@@ -1,28 +1,27 @@
 """
-The ZTF API v1 (``/ztf/v1``) of the sample server, quirks included.
+The ZTF API v1 (``/ztf/v1``) of the sample server: a thin router over a dataset.
 
-This reproduces the behaviour of ALeRCE's ``alerts-api`` (a flask-restx application over
-PostgreSQL) as recorded on the wire: parameter parsing and its 400 messages, the
-``/objects/`` SQL semantics (outer join with the probability table, LIKE/IN on ``oid``,
-Postgres NULL and NaN ordering, total capped at 50001), the 404 messages with flask-restx's
-"did you mean" help, the 308 redirects of collections without trailing slash, and the
-``X-Fields`` mask.
+It answers like ALeRCE's ``alerts-api`` (a Flask-RESTX application over PostgreSQL) as recorded
+on the wire. The framework's behaviour (routing, 308 redirects, argument parsing and its 400
+messages, the "did you mean" 404 help, ``X-Fields`` masks, JSON framing) is
+`alerce_astro.offline.flask_restx`; the database's (NULL and NaN ordering, LIKE, comparisons
+with NULL, the cone search) is `alerce_astro.offline.postgres`. What is left here is the
+service's own: its routes and their arguments, the ``/objects/`` query (outer join with the
+probability table, LIKE/IN on ``oid``, the default classifier join, which columns have an index,
+total capped at 50001) and the parser quirks of the service's code.
 
-Service handlers take a request (attributes ``method``, ``path`` relative to the service root,
-``query``, ``args`` as a list of pairs, ``headers``, ``host``, ``prefix``) and return
-``(status, headers, body)``.
+Pages of ``/objects/`` are ordered as PostgreSQL orders them: rows with equal ``order_by``
+values (and NULLs) can come out in another order on the next page, so paging such a query
+repeats some rows and never shows others, as the real service does.
 """
 
-import difflib
-import html
-import json
 import math
-import re
 
-__all__ = ["ZtfApi", "DEFAULT_CLASSIFIERS", "ORDER_BY_CHOICES"]
+from . import postgres
+from .flask_restx import HTML, Arg, FlaskApp, Rule, json_response, masked, parse_args
+from .tokens import Ralidator
 
-JSON = "application/json"
-HTML = "text/html; charset=utf-8"
+__all__ = ["ZtfApi", "DEFAULT_CLASSIFIERS", "ORDER_BY_CHOICES", "URL_RULES"]
 
 #: Mirrors the classifier table of the ALeRCE database as the service's ``/classifiers/``
 #: answers it (the recorded exchange ``lists/classifiers.json``): served when a dataset has no
@@ -60,14 +59,9 @@ PROB_COLUMNS = {"classifier_name": 0, "classifier_version": 1, "class_name": 2,
 ORDER_BY_CHOICES = OBJECT_COLUMNS + ("class_name", "classifier_name", "classifier_version",
                                      "probability", "ranking")
 TOTAL_CAP = 50001
-
-NOT_FOUND_TEXT = ("The requested URL was not found on the server. If you entered the URL "
-                  "manually please check your spelling and try again.")
-NOT_FOUND_HTML = ("<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n"
-                  "<h1>Not Found</h1>\n<p>" + NOT_FOUND_TEXT + "</p>\n").encode()
-METHOD_NOT_ALLOWED_HTML = (
-    b"<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n"
-    b"<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n")
+#: Object columns with a btree index in ALeRCE's database (db-plugins' ``object`` table: the
+#: primary key and six indexes): ordering by one of them may read the index instead of sorting.
+INDEXED_COLUMNS = ("oid", "ndet", "firstmjd", "g_r_max", "g_r_mean_corr", "meanra", "meandec")
 
 # URL rules of the application, in registration order (what flask-restx's 404 help sees).
 URL_RULES = (
@@ -79,56 +73,10 @@ URL_RULES = (
     "/classifiers/<classifier_name>/<classifier_version>/classes",
     "/objects/<id>/features", "/objects/<id>/features/<name>",
 )
-_RE_RULES = re.compile("(<.*>)")
 
-
-# ---------------------------------------------------------------------------- helpers
-def json_response(status, data, *, newline=False, headers=()):
-    """A JSON answer serialised like the service (``json.dumps`` default separators)."""
-    body = json.dumps(data)
-    if newline:
-        body += "\n"
-    return status, [("Content-Type", JSON), *headers], body.encode()
-
-
-def html_not_found():
-    return 404, [("Content-Type", HTML)], NOT_FOUND_HTML
-
-
-def help_on_404(path, message, rules=URL_RULES):
-    """flask-restx's "did you mean" help appended to a 404 message."""
-    table = {}
-    for rule in rules:
-        table[_RE_RULES.sub("", rule)] = rule
-    matches = difflib.get_close_matches(path, table.keys())
-    if not matches:
-        return message
-    return "".join((
-        (message.rstrip(".") + ". ") if message else "",
-        "You have requested this URI [", path, "] but did you mean ",
-        " or ".join(table[m] for m in matches), " ?",
-    ))
-
-
-def not_found_json(path, message=NOT_FOUND_TEXT, rules=URL_RULES):
-    return json_response(404, {"message": help_on_404(path, message, rules)}, newline=True)
-
-
-def method_not_allowed():
-    return json_response(405, {"message": "The method is not allowed for the requested URL."},
-                         newline=True, headers=[("Allow", "GET, HEAD, OPTIONS")])
-
-
-class BadRequest(Exception):
-    """A parameter failed to parse: ``errors`` is ``{name: message}``."""
-
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
-
-    def response(self):
-        return json_response(400, {"errors": self.errors,
-                                   "message": "Input payload validation failed"}, newline=True)
+#: The resources that require a permission of the token (``basic_user`` or ``admin``).
+LIGHTCURVE_RULES = ("/objects/<id>/lightcurve", "/objects/<id>/detections",
+                    "/objects/<id>/non_detections")
 
 
 def str2bool(value):
@@ -138,199 +86,6 @@ def str2bool(value):
     if value.lower() in ("no", "false", "f", "n", "0"):
         return False
     raise AttributeError("module 'flask_restx.reqparse' has no attribute 'ArgumentTypeError'")
-
-
-class Arg:
-    """One query argument, parsed the way ``flask_restx.reqparse.Argument`` does."""
-
-    def __init__(self, name, type=str, help=None, default=None, action="store", choices=None,
-                 required=False):
-        self.name = name
-        self.type = type
-        self.help = help
-        self.default = default
-        self.action = action
-        self.choices = choices
-        self.required = required
-
-    def _fail(self, error):
-        message = str(error)
-        if self.help:
-            message = f"{self.help} {message}"
-        raise BadRequest({self.name: message})
-
-    def parse(self, pairs):
-        values = [v for k, v in pairs if k == self.name]
-        if not values:
-            if self.required:
-                self._fail("Missing required parameter in the query string")
-            return self.default
-        results = []
-        for value in values:
-            try:
-                value = self.type(value)
-            except Exception as error:  # noqa: BLE001 - any conversion error is a 400
-                self._fail(error)
-            if self.choices is not None and value not in self.choices:
-                self._fail(f"The value '{value}' is not a valid choice for '{self.name}'.")
-            results.append(value)
-        if self.action == "append":
-            return results
-        return results[0]
-
-
-def parse_args(spec, pairs):
-    """Parse ``pairs`` with the `Arg` list ``spec``: first failing argument raises."""
-    return {arg.name: arg.parse(pairs) for arg in spec}
-
-
-# ------------------------------------------------------------------ X-Fields (flask-restx)
-_MASK_LEXER = re.compile(r"\{|\}|\,|[\w_:\-\*]+")
-
-
-class MaskError(ValueError):
-    pass
-
-
-def parse_mask(text):
-    """Parse an ``X-Fields`` mask into nested dicts (``True`` for plain fields)."""
-    text = text.replace("\n", "").strip()
-    if not text:
-        return None
-    if text[0] == "{":
-        if text[-1] != "}":
-            raise MaskError("Missing closing bracket")
-        text = text[1:-1]
-    root = {}
-    fields = root
-    previous = None
-    stack = []
-    for token in _MASK_LEXER.findall(text):
-        if token == "{":
-            if previous not in fields:
-                raise MaskError("Unexpected opening bracket")
-            fields[previous] = {}
-            stack.append(fields)
-            fields = fields[previous]
-        elif token == "}":
-            if not stack:
-                raise MaskError("Unexpected closing bracket")
-            fields = stack.pop()
-        elif token == ",":
-            if previous in (",", "{", None):
-                raise MaskError("Unexpected comma")
-        else:
-            fields[token] = True
-        previous = token
-    if stack:
-        raise MaskError("Missing closing bracket")
-    return root
-
-
-def apply_mask(data, mask):
-    """Restrict marshalled ``data`` to ``mask`` (unknown fields are skipped)."""
-    if isinstance(data, list):
-        return [apply_mask(d, mask) for d in data]
-    if not isinstance(data, dict):
-        return data
-    out = {}
-    for field, content in mask.items():
-        if field == "*" or field not in data:
-            continue
-        value = data[field]
-        if isinstance(content, dict) and value is not None:
-            out[field] = apply_mask(value, content)
-        else:
-            out[field] = value
-    if "*" in mask:
-        for key, value in data.items():
-            if key not in out:
-                out[key] = value
-    return out
-
-
-def _masked(request, data):
-    header = request.headers.get("X-Fields")
-    if not header:
-        return data
-    mask = parse_mask(header)
-    return apply_mask(data, mask) if mask else data
-
-
-# ------------------------------------------------------------------ Postgres semantics
-def _pg_key(value):
-    """Sort key of a non-null SQL value: NaN above every number (Postgres float8)."""
-    if isinstance(value, float) and value != value:
-        return (1, 0)
-    return (0, value)
-
-
-def _pg_ge(a, b):
-    if a is None or b is None:
-        return False
-    try:
-        return _pg_key(a) >= _pg_key(b)
-    except TypeError:
-        return False
-
-
-def _pg_le(a, b):
-    if a is None or b is None:
-        return False
-    try:
-        return _pg_key(a) <= _pg_key(b)
-    except TypeError:
-        return False
-
-
-def _pg_eq(a, b):
-    if a is None or b is None:
-        return False
-    try:
-        return _pg_key(a) == _pg_key(b)
-    except TypeError:
-        return False
-
-
-def like_to_regex(pattern):
-    """SQL LIKE pattern (``%``, ``_``, backslash escape) as a compiled full-match regex."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        if c == "%":
-            out.append(".*")
-        elif c == "_":
-            out.append(".")
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out), re.DOTALL)
-
-
-def angular_distance_deg(ra1, dec1, ra2, dec2):
-    """Great-circle distance in degrees (Vincenty formula, stable at all separations)."""
-    ra1, dec1, ra2, dec2 = map(math.radians, (ra1, dec1, ra2, dec2))
-    dra = ra2 - ra1
-    sd1, cd1 = math.sin(dec1), math.cos(dec1)
-    sd2, cd2 = math.sin(dec2), math.cos(dec2)
-    num1 = cd2 * math.sin(dra)
-    num2 = cd1 * sd2 - sd1 * cd2 * math.cos(dra)
-    den = sd1 * sd2 + cd1 * cd2 * math.cos(dra)
-    return math.degrees(math.atan2(math.hypot(num1, num2), den))
-
-
-def _sort_key(value):
-    # ASC with NULLS LAST; DESC is the exact reverse (NULLS FIRST), as in Postgres.
-    if value is None:
-        return (2, 0)
-    if isinstance(value, float) and value != value:
-        return (1, 0)
-    return (0, value)
 
 
 # ------------------------------------------------------------------ argument specs
@@ -362,88 +117,87 @@ PROBABILITY_ARGS = (Arg("classifier", str, "Classifier name"),
                     Arg("classifier_version", str, "Classifier version"))
 FEATURE_ARGS = (Arg("fid", int, "Feature fid number"), Arg("version", str, "Feature version"))
 
-SUB_RESOURCES = ("lightcurve", "detections", "non_detections", "magstats", "probabilities",
-                 "features")
+
+def _permission_required(auth, endpoint):
+    def checked(request, *variables):
+        auth.check_permissions(request)
+        return endpoint(request, *variables)
+    return checked
+
+
+def _hash_join_order(rows):
+    """
+    The output order of the database's hash join of objects with probability rows.
+
+    With ``ranking = 1`` the rank-1 partial index drives the join and rows come in the
+    probability table's order; otherwise the probability rows are the hashed side, and a hash
+    bucket's chain is last in, first out: each object's rows come last-inserted first (the
+    recorded ``ranking=2`` and ``probability=0.5`` pages show both). ``rows`` are grouped by
+    object; each group is reversed.
+    """
+    out = []
+    start = 0
+    for end in range(1, len(rows) + 1):
+        if end == len(rows) or rows[end][0] != rows[start][0]:
+            out.extend(reversed(rows[start:end]))
+            start = end
+    return out
 
 
 # ------------------------------------------------------------------ the application
 class ZtfApi:
-    """The ZTF API v1 over a `~alerce_astro.offline.dataset.Dataset`."""
+    """
+    The ZTF API v1 over a `~alerce_astro.offline.dataset.Dataset`.
 
-    def __init__(self, dataset):
+    Parameters
+    ----------
+    dataset : `~alerce_astro.offline.dataset.Dataset`
+        The data.
+    tokens : `~alerce_astro.offline.tokens.TokenTable`, optional
+        Check the ``AUTH-TOKEN`` header as the service's token library does
+        (`alerce_astro.offline.tokens`); None ignores it.
+    """
+
+    def __init__(self, dataset, tokens=None):
         self.ds = dataset
         self._default_rows = None
         self._outer_rows = None
         self._pairs = None
-        self._by_classifier = None
         self._keys = {}
         self._pair_index = None
         # build the join indexes now rather than in the first list query
         self._default_join()
         self._prob_pairs()
+        endpoints = {
+            "/healthcheck": self.route_healthcheck,
+            "/objects/": self.route_object_list,
+            "/objects/<id>": self.route_object,
+            "/objects/limit_values": self.route_limit_values,
+            "/objects/<id>/lightcurve": self.route_lightcurve,
+            "/objects/<id>/detections": self.route_detections,
+            "/objects/<id>/non_detections": self.route_non_detections,
+            "/objects/<id>/magstats": self.route_magstats,
+            "/objects/<id>/probabilities": self.route_probabilities,
+            "/classifiers/": self.route_classifiers,
+            "/classifiers/<classifier_name>/<classifier_version>/classes": self.route_classes,
+            "/objects/<id>/features": self.route_features,
+            "/objects/<id>/features/<name>": self.route_feature,
+        }
+        hooks = {}
+        if tokens is not None:
+            auth = Ralidator(tokens)
+            hooks = {"before_request": [auth.before_request],
+                     "after_request": [auth.after_request]}
+            # the light curve resources require a permission
+            for rule in LIGHTCURVE_RULES:
+                endpoints[rule] = _permission_required(auth, endpoints[rule])
+        # the health check is a plain Flask route, the others Flask-RESTX resources
+        self.app = FlaskApp([Rule(r, endpoints.get(r), restx=r != "/healthcheck")
+                             for r in URL_RULES], **hooks)
 
-    # ---------------------------------------------------------------- routing
     def handle(self, request):
-        path = request.path
-        method = request.method
-        if path in ("/objects", "/classifiers"):
-            return self._redirect(request, path + "/")
-        parts = path.split("/")[1:] if path.startswith("/") else None
-        route = self._match(parts) if parts else None
-        if route is None:
-            return html_not_found()
-        name, params = route
-        if method == "OPTIONS":
-            return 200, [("Allow", "GET, HEAD, OPTIONS"), ("Content-Type", HTML)], b""
-        if method not in ("GET", "HEAD"):
-            if name == "healthcheck":
-                return 405, [("Content-Type", HTML), ("Allow", "GET, HEAD, OPTIONS")], \
-                    METHOD_NOT_ALLOWED_HTML
-            return method_not_allowed()
-        try:
-            return getattr(self, "route_" + name)(request, *params)
-        except BadRequest as error:
-            return error.response()
-        except MaskError as error:
-            return json_response(400, {"message": f"Mask parse error: {error}"}, newline=True)
-
-    @staticmethod
-    def _match(parts):
-        n = len(parts)
-        if n == 1 and parts[0] == "healthcheck":
-            return "healthcheck", ()
-        if parts[0] == "objects" and n >= 2:
-            if n == 2:
-                if parts[1] == "":
-                    return "object_list", ()
-                if parts[1] == "limit_values":
-                    return "limit_values", ()
-                return "object", (parts[1],)
-            oid = parts[1]
-            if not oid:
-                return None
-            if n == 3 and parts[2] in SUB_RESOURCES:
-                return parts[2], (oid,)
-            if n == 4 and parts[2] == "features" and parts[3]:
-                return "feature", (oid, parts[3])
-            return None
-        if parts[0] == "classifiers" and n >= 2:
-            if n == 2 and parts[1] == "":
-                return "classifiers", ()
-            if n == 4 and parts[1] and parts[2] and parts[3] == "classes":
-                return "classes", (parts[1], parts[2])
-        return None
-
-    @staticmethod
-    def _redirect(request, path):
-        location = f"http://{request.host}{request.prefix}{path}"
-        if request.query:
-            location += "?" + request.query
-        text = html.escape(location)
-        body = ("<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
-                "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target "
-                f'URL: <a href="{text}">{text}</a>. If not, click the link.\n')
-        return 308, [("Content-Type", HTML), ("Location", location)], body.encode()
+        """Answer ``request`` (path relative to ``/ztf/v1``): ``(status, headers, body)``."""
+        return self.app.handle(request)
 
     # ---------------------------------------------------------------- simple routes
     def route_healthcheck(self, request):
@@ -459,13 +213,13 @@ class ZtfApi:
         for entry in self._classifier_table():
             if entry.get("classifier_name") == name and entry.get("classifier_version") == version:
                 return json_response(200, [{"name": c} for c in entry.get("classes") or []])
-        return not_found_json(request.path)
+        return self.app.not_found(request)
 
     def route_limit_values(self, request):
         def extreme(column, pick):
             values = [r.get(column) for r in self.ds.rows]
             values = [v for v in values if v is not None]
-            return pick(values, key=_pg_key) if values else None
+            return pick(values, key=postgres.sort_key) if values else None
         return json_response(200, {
             "min_ndet": extreme("ndet", min), "max_ndet": extreme("ndet", max),
             "min_firstmjd": extreme("firstmjd", min), "max_firstmjd": extreme("firstmjd", max),
@@ -476,13 +230,13 @@ class ZtfApi:
         data = self.ds.object_data(oid)
         row = data.get("object") if data else None
         if not isinstance(row, dict):
-            return not_found_json(request.path, "Object not found")
-        return json_response(200, _masked(request, row))
+            return self.app.not_found(request, "Object not found")
+        return json_response(200, masked(request, row))
 
     def _object_or_404(self, request, oid):
         data = self.ds.object_data(oid)
         if data is None:
-            return None, not_found_json(request.path)
+            return None, self.app.not_found(request)
         return data, None
 
     def route_lightcurve(self, request, oid):
@@ -566,19 +320,22 @@ class ZtfApi:
         return self._default_rows
 
     def _outer_join(self):
-        """Rows of the outer join with the whole probability table."""
+        """Rows of the outer join with the whole probability table, in hash join order (see
+        `_hash_join_order`)."""
         if self._outer_rows is None:
             rows = []
             for i, probs in enumerate(self.ds.probs):
                 if probs:
-                    rows.extend((i, p) for p in probs)
+                    rows.extend((i, p) for p in reversed(probs))  # hash join order
                 else:
                     rows.append((i, None))
             self._outer_rows = rows
         return self._outer_rows
 
     def _prob_pairs(self, classifier=None, ranking=None):
-        """Rows of the inner join: all, or those of one classifier and/or ranking."""
+        """Rows of the inner join: all, or those of one classifier and/or ranking, in the
+        probability table's order (objects in physical order, an object's rows in file
+        order)."""
         if self._pairs is None:
             pairs = []
             index = {}
@@ -601,7 +358,7 @@ class ZtfApi:
         """Sort keys of an object column, one per object (cached)."""
         keys = self._keys.get(column)
         if keys is None:
-            keys = [_sort_key(r.get(column)) for r in self.ds.rows]
+            keys = [postgres.sort_key(r.get(column)) for r in self.ds.rows]
             self._keys[column] = keys
         return keys
 
@@ -613,12 +370,12 @@ class ZtfApi:
             if bounds:
                 low = bounds[0]
                 high = bounds[1] if len(bounds) > 1 else None
-                tests.append(lambda r, c=column, lo=low, hi=high: _pg_ge(r.get(c), lo) and (
-                    hi is None or _pg_le(r.get(c), hi)))
+                tests.append(lambda r, c=column, lo=low, hi=high: postgres.ge(r.get(c), lo) and (
+                    hi is None or postgres.le(r.get(c), hi)))
         oids = args["oid"]
         if oids:
             if len(oids) == 1:
-                regex = like_to_regex(oids[0].replace("*", "%"))
+                regex = postgres.like_to_regex(oids[0].replace("*", "%"))
                 tests.append(lambda r: isinstance(r.get("oid"), str)
                              and regex.fullmatch(r["oid"]) is not None)
             else:
@@ -635,7 +392,7 @@ class ZtfApi:
                 if not isinstance(mra, (int, float)) or not isinstance(mdec, (int, float)):
                     return False
                 try:
-                    return angular_distance_deg(ra, dec, mra, mdec) <= radius_deg
+                    return postgres.angular_distance_deg(ra, dec, mra, mdec) <= radius_deg
                 except (ValueError, OverflowError):
                     return False
             tests.append(cone)
@@ -666,7 +423,7 @@ class ZtfApi:
         if version:
             rows = [ip for ip in rows if ip[1][1] == version]
         if ranking:
-            rows = [ip for ip in rows if _pg_eq(ip[1][4], ranking)]
+            rows = [ip for ip in rows if postgres.eq(ip[1][4], ranking)]
         if probability:
             if probability != probability:  # NaN: only NaN is >= NaN in Postgres
                 rows = [ip for ip in rows if ip[1][3] != ip[1][3]]
@@ -675,11 +432,22 @@ class ZtfApi:
                     rows = [ip for ip in rows if (x := ip[1][3]) is not None
                             and (x != x or x >= probability)]
                 except TypeError:
-                    rows = [ip for ip in rows if _pg_ge(ip[1][3], probability)]
+                    rows = [ip for ip in rows if postgres.ge(ip[1][3], probability)]
         return rows
 
     def select(self, args):
-        """The rows ``(object index, probability tuple or None)`` of a list query, ordered."""
+        """
+        The rows of a list query before ordering.
+
+        Returns
+        -------
+        rows : list of tuple
+            ``(object index, probability tuple or None)`` in scan order: the table's physical
+            order (the dataset's object order), an object's probability rows in file order.
+        conditions : bool
+            Whether a condition (a filter or a classifier join) applies: the planner then
+            sorts rather than reading an index.
+        """
         use_default = all(args[k] is None for k in
                           ("classifier", "classifier_version", "ranking", "probability", "class"))
         mask = self._object_mask(args)
@@ -698,24 +466,31 @@ class ZtfApi:
                 source = self._prob_pairs(classifier, None)
                 selected = self._filter_probs(source, None, class_, version, ranking,
                                               probability)
+            if ranking != 1:
+                selected = _hash_join_order(selected)
         if mask is not None:
             selected = [ip for ip in selected if mask[ip[0]]]
-        order_by, order_mode = args["order_by"], args["order_mode"]
+        return selected, not (use_default and mask is None)
+
+    def page(self, args, selected, conditions, offset, limit):
+        """
+        The rows of one page (``OFFSET offset LIMIT limit``) of the selected rows, in the order
+        PostgreSQL returns them (`alerce_astro.offline.postgres.page_order`): tied rows may be
+        ordered differently on another page of the same query.
+        """
+        order_by = args["order_by"]
         if order_by:
             if order_by in PROB_COLUMNS:
                 col = PROB_COLUMNS[order_by]
-                keys = [_sort_key(p[col] if p is not None else None) for _, p in selected]
+                keys = [postgres.sort_key(p[col] if p is not None else None)
+                        for _, p in selected]
             else:
                 column_keys = self._column_keys(order_by)
                 keys = [column_keys[i] for i, _ in selected]
-            try:
-                order = sorted(range(len(selected)), key=keys.__getitem__,
-                               reverse=(order_mode == "DESC"))
-            except TypeError:  # mixed types in a column: compare as text
-                keys = [str(k) for k in keys]
-                order = sorted(range(len(selected)), key=keys.__getitem__,
-                               reverse=(order_mode == "DESC"))
-            selected = [selected[j] for j in order]
+            index_scan = (order_by in INDEXED_COLUMNS and not conditions
+                          and postgres.prefers_index_scan(len(self.ds.rows), offset + limit))
+            positions = postgres.page_order(keys, descending=args["order_mode"] == "DESC",
+                                            offset=offset, limit=limit, index_scan=index_scan)
         elif args["oid"]:
             # ORDER BY oid != 'first', oid != 'second', ...: the requested order first
             wanted = {}
@@ -723,8 +498,11 @@ class ZtfApi:
                 wanted.setdefault(oid, n)
             last = len(args["oid"])
             rows_of = self.ds.rows
-            selected = sorted(selected, key=lambda ip: wanted.get(rows_of[ip[0]].get("oid"), last))
-        return selected
+            keys = [wanted.get(rows_of[i].get("oid"), last) for i, _ in selected]
+            positions = postgres.page_order(keys, offset=offset, limit=limit)
+        else:  # no ORDER BY: scan order
+            return selected[offset:offset + limit]
+        return [selected[j] for j in positions]
 
     @staticmethod
     def list_item(row, prob):
@@ -741,14 +519,13 @@ class ZtfApi:
 
     def route_object_list(self, request):
         args = parse_args(OBJECT_LIST_ARGS, request.args)
-        selected = self.select(args)
+        selected, conditions = self.select(args)
         page, per_page, count = args["page"], args["page_size"], args["count"]
         if page < 1:
             page = 1
         if per_page < 0:
             per_page = 10
-        start = (page - 1) * per_page
-        items = selected[start:start + per_page]
+        items = self.page(args, selected, conditions, (page - 1) * per_page, per_page)
         total = min(len(selected), TOTAL_CAP) if count else None
         pages = 0 if (per_page == 0 or total is None) else math.ceil(total / per_page)
         has_next = page < pages
@@ -763,5 +540,5 @@ class ZtfApi:
             "has_prev": has_prev,
             "items": [self.list_item(rows_of[i], p) for i, p in items],
         }
-        return json_response(200, _masked(request, envelope))
+        return json_response(200, masked(request, envelope))
 

@@ -50,7 +50,7 @@ def test_query_object_list_keeps_order_in_one_request(recorded_client, recorded_
     t = recorded_client.query_object(["ZTF18abbuive", "ZTF20aaelulu"])
     assert list(t["oid"]) == ["ZTF18abbuive", "ZTF20aaelulu"]
     assert list(t["ndet"]) == [818, 58]
-    assert len([r for r in recorded_server.requests if r["service"] == "ztf"]) == 1
+    assert len([r for r in recorded_server.requests if r["service"] == "ztf_v1"]) == 1
 
 
 def test_query_object_list_reports_unknown(recorded_client):

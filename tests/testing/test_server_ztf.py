@@ -35,9 +35,9 @@ def aaelulu(recorded_dir):
 def test_urls_and_url(recorded_server):
     url = recorded_server.url
     assert url.startswith("http://127.0.0.1:")
-    assert recorded_server.urls == {"ztf_v1": url + "/ztf/v1",
-                                    "lightcurve_v2": url + "/v2/lightcurve",
-                                    "stamps": url + "/stamps", "catshtm": url + "/catshtm"}
+    assert recorded_server.urls == {
+        "ztf_v1": url + "/ztf/v1", "lightcurve_v2": url + "/v2/lightcurve",
+        "stamps": url + "/stamps", "catshtm": url + "/catshtm", "multisurvey": url}
 
 
 def test_object_body_is_exact(recorded_server, aaelulu):
@@ -235,9 +235,9 @@ def test_keep_alive_and_request_log(recorded_server):
         conn.close()
     log = recorded_server.requests
     assert [(e["method"], e["path"], e["service"], e["status"]) for e in log] == [
-        ("GET", "/ztf/v1/objects/ZTF20aaelulu", "ztf", 200),
-        ("GET", "/ztf/v1/objects/ZTF18abbuive", "ztf", 200),
-        ("GET", "/ztf/v1/objects/ZTF99aaaaaaa", "ztf", 404)]
+        ("GET", "/ztf/v1/objects/ZTF20aaelulu", "ztf_v1", 200),
+        ("GET", "/ztf/v1/objects/ZTF18abbuive", "ztf_v1", 200),
+        ("GET", "/ztf/v1/objects/ZTF99aaaaaaa", "ztf_v1", 404)]
     assert log[0]["headers"]["X-Test"] == "ZTF20aaelulu"
     requests.get(recorded_server.url + "/elsewhere?x=1", timeout=30)
     last = recorded_server.requests[-1]

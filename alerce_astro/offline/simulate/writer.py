@@ -8,6 +8,7 @@ Layout (what `~alerce_astro.offline.SampleServer` loads)::
     stamps/<oid>_<candid>/      science.fits.gz, template.fits.gz, difference.fits.gz, alert.json
     catalogs/<catsHTM name>.json
     classifiers.json
+    dataset.json                {"survey": "ztf"}: the survey the folder holds
     manifest.json               what generated the folder (seed, arguments, counts)
 
 Every value of an object file is the JSON body the ZTF API v1 (or, for forced photometry, the
@@ -45,6 +46,7 @@ from .summaries import magstats_rows, object_row
 __all__ = ["generate_dataset", "SimObject", "simulate_object", "choose_classes"]
 
 _MANIFEST = "manifest.json"
+_DATASET_JSON = "dataset.json"
 _PIXEL = 1.012
 # product streams of the per-object random generators
 _LC, _STAMPS, _CATALOG, _FORCED, _POP = 1, 2, 3, 4, 0xC1A55
@@ -362,7 +364,7 @@ def _prepare(path):
             for name in ("objects", "stamps", "catalogs"):
                 if (path / name).is_dir():
                     shutil.rmtree(path / name)
-            for name in ("classifiers.json", _MANIFEST):
+            for name in ("classifiers.json", _DATASET_JSON, _MANIFEST):
                 if (path / name).exists():
                     (path / name).unlink()
     path.mkdir(parents=True, exist_ok=True)
@@ -473,6 +475,7 @@ def generate_dataset(path, n_objects=50, *, seed=0, stamps=True, catalogs=True,
         for name, body in catalog_files(cat_rows).items():
             _write(catdir / f"{name}.json", json.dumps(body).encode())
     _write(path / "classifiers.json", json.dumps(list(C.CLASSIFIERS)).encode())
+    _write(path / _DATASET_JSON, json.dumps({"survey": "ztf"}).encode())
     manifest = {
         "generator": "alerce_astro.offline.simulate",
         "generator_version": C.GENERATOR_VERSION,
