@@ -9,7 +9,6 @@ from ..apis.ztf_v1.routes import route_url
 from ..exceptions import NoResultsWarning, ResponseFormatError
 from ..surveys import ztf as ids
 from ..transport import parse_json
-from .build import build_lightcurve, flatten_forced_photometry
 
 __all__ = ["LightCurveQueries"]
 
@@ -77,8 +76,11 @@ class LightCurveQueries:
         if forced_photometry:
             forced = self._get(forced_url, [], cache=cache, parse=_parse_forced)
             meta["forced_photometry_url"] = forced_url
-        lc = build_lightcurve(data, oid=oid, forced=forced, non_detections=non_detections,
-                              meta=meta)
+        # Imported here: the ZTF photometry map imports the light-curve package.
+        from ..apis.ztf_v1.photometry import lightcurve_from_json
+
+        lc = lightcurve_from_json(data, oid=oid, forced=forced, non_detections=non_detections,
+                                  meta=meta)
         if not len(lc):
             warnings.warn(f"no photometry for {oid}: the light curve is empty",
                           NoResultsWarning)
@@ -203,6 +205,8 @@ class LightCurveQueries:
         rows = self._get(url, [], cache=cache, parse=_parse_forced)
         meta = self._meta(url, [])
         meta["oid"] = oid
+        from ..apis.lightcurve_v2.photometry import flatten_forced_photometry
+
         table = columns.FORCED_PHOTOMETRY.table(flatten_forced_photometry(rows), meta=meta)
         _add_band(table)
         if len(table):

@@ -36,7 +36,7 @@ from ..exceptions import (
     RemoteServiceError,
     ResponseFormatError,
 )
-from ..lightcurve._arrays import from_json
+from ..schema import convert_values
 from ..surveys import ztf as ids
 from ..transport import parse_json
 from .cutouts import STAMP_TYPES, read_cutout
@@ -376,7 +376,7 @@ def _detection_records(rows):
     """The `_row_record` of each detection row the service sent, straight from its JSON.
 
     Only the seven columns a record needs are converted (with the schema's types and rules,
-    `alerce_astro.lightcurve._arrays.from_json`), not the whole detections table.
+    `alerce_astro.schema.convert_values`), not the whole detections table.
     """
     if type(rows) is not list or not all(type(row) is dict for row in rows):
         columns.DETECTION.table(rows)  # raises the schema's error for anything but objects
@@ -385,7 +385,7 @@ def _detection_records(rows):
     for name in _RECORD_COLUMNS:
         field = columns.DETECTION[name]
         key = field.wire_key
-        data, mask = from_json([row.get(key) for row in rows], field.dtype)
+        data, mask = convert_values([row.get(key) for row in rows], field.dtype)
         values[name] = [None if m else v for v, m in zip(data.tolist(), mask.tolist(),
                                                           strict=True)]
     return [r for r in map(_row_record, _rows_of(values, len(rows))) if r is not None]

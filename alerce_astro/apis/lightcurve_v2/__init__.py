@@ -1,0 +1,1 @@
+"""ALeRCE's light curve API v2 (FastAPI): the ZTF forced photometry of an object."""
