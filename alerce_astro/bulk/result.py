@@ -274,7 +274,7 @@ def _concatenate(tables):
     lengths = [len(table) for table in tables]
     out_columns = []
     for name in names:
-        present = [table.columns.get(name) for table in tables]
+        present = _without_empty_conflicts([table.columns.get(name) for table in tables])
         column = _concatenate_column(name, present, lengths)
         if column is None:
             return None
@@ -283,6 +283,23 @@ def _concatenate(tables):
     for column in out_columns:
         out.add_column(column, name=column.info.name, copy=False)
     return out
+
+
+def _without_empty_conflicts(present):
+    """
+    The columns of one name, with those that are all masked taken as gaps when the types of
+    the tables disagree: a key a service sent only as null has no type of its own (it is read
+    as text), and must not stop another object's numbers from stacking.
+    """
+    cols = [c for c in present if c is not None]
+    kinds = {getattr(c, "dtype", np.dtype(object)).kind for c in cols}
+    if len(kinds) < 2 or kinds <= set("biuf"):
+        return present
+    empty = [c is not None and isinstance(c, MaskedColumn) and bool(np.all(c.mask))
+             for c in present]
+    if all(e for e, c in zip(empty, present, strict=True) if c is not None):
+        return present
+    return [None if e else c for e, c in zip(empty, present, strict=True)]
 
 
 def _concatenate_column(name, present, lengths):

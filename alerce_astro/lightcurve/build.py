@@ -203,41 +203,43 @@ def _derive(out, plan, parts, sizes, order):
     mag, mag_mask = out["mag"][:2]
     flux_err, flux_err_mask = out["flux_err"][:2]
     mag_err, mag_err_mask = out["mag_err"][:2]
+    n = len(order)
     with np.errstate(all="ignore"):  # thread-safe, unlike warnings filters
         if plan.flux_from_mag.any():
             rows = np.repeat(plan.flux_from_mag, sizes)[order]
             sign, sign_mask = _stack(list(zip(parts, plan.sign, strict=True)), np.float64,
                                      order)
-            sign = np.where((sign < 0) & ~_or_false(sign_mask), -1.0, 1.0)
-            bad = _or_false(mag_mask)
+            sign = np.where((sign < 0) & ~_full(sign_mask, n), -1.0, 1.0)
+            bad = _full(mag_mask, n)
             derived = sign * np.power(10.0, -0.4 * (mag - plan.zero_point))
             derived_err = np.abs(derived) * _LN10_OVER_2_5 * mag_err
             flux, flux_mask = _put(rows, derived, bad, flux, flux_mask)
-            flux_err, flux_err_mask = _put(rows, derived_err, bad | _or_false(mag_err_mask),
+            flux_err, flux_err_mask = _put(rows, derived_err, bad | _full(mag_err_mask, n),
                                            flux_err, flux_err_mask)
         if plan.mag_from_flux.any():
             rows = np.repeat(plan.mag_from_flux, sizes)[order]
-            positive = ~_or_false(flux_mask) & (flux > 0) & np.isfinite(flux)
+            positive = ~_full(flux_mask, n) & (flux > 0) & np.isfinite(flux)
             safe = np.where(positive, flux, 1.0)
             derived = plan.zero_point - 2.5 * np.log10(safe)
             derived_err = flux_err / safe / _LN10_OVER_2_5
             mag, mag_mask = _put(rows, derived, ~positive, mag, mag_mask)
             mag_err, mag_err_mask = _put(rows, derived_err,
-                                         ~positive | _or_false(flux_err_mask), mag_err,
+                                         ~positive | _full(flux_err_mask, n), mag_err,
                                          mag_err_mask)
     for name, values, mask in (("flux", flux, flux_mask), ("flux_err", flux_err, flux_err_mask),
                                ("mag", mag, mag_mask), ("mag_err", mag_err, mag_err_mask)):
         out[name] = (values, mask) + out[name][2:]
 
 
-def _or_false(mask):
-    return False if mask is None else mask
+def _full(mask, n):
+    """A mask as a boolean array (`_stack` gives None for "nothing masked")."""
+    return np.zeros(n, dtype=bool) if mask is None else mask
 
 
 def _put(rows, derived, derived_mask, values, mask):
     """``values`` with ``derived`` on ``rows``; masked values hold the usual fill."""
     derived_mask = derived_mask | ~np.isfinite(derived)
-    new_mask = np.where(rows, derived_mask, _or_false(mask))
+    new_mask = np.where(rows, derived_mask, _full(mask, len(rows)))
     new = np.where(rows, np.where(derived_mask, _FLOAT_FILL, derived), values)
     return new, (new_mask if new_mask.any() else None)
 

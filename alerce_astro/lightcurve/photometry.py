@@ -240,6 +240,8 @@ class PhotometryMap:
             ``(name, dtype, unit, description)``: the canonical columns (units and
             descriptions resolved for the survey), then the extras.
         """
+        # The time column is described alike for every survey (light curves of two surveys
+        # stack without conflicts); a survey's TAI MJDs are converted to UTC by the builder.
         survey = self.survey
         bands = ", ".join(f"{b.code} = {b.name}" for b in sorted(survey.bands,
                                                                   key=lambda b: b.code))
@@ -251,8 +253,5 @@ class PhotometryMap:
                 description = f"{survey.title} band name: {', '.join(survey.band_names)}"
             elif name == "band_id":
                 description = f"{survey.title} band code on the wire: {bands}"
-            elif name == "time" and survey.time_scale != "utc":
-                description = (f"Time of the observation (MJD, UTC; converted exactly from the "
-                               f"{survey.time_scale.upper()} MJDs {survey.title} sends)")
             out.append((name, dtype, unit, description))
         return out + [(e.name, e.dtype, e.unit, e.description) for e in self.extras]
