@@ -17,9 +17,9 @@ def full(recorded):
     """A real light curve plus synthetic forced photometry: every kind of column."""
     body = recorded("ZTF20aaelulu")
     return lightcurve_from_json(body["lightcurve"], oid="ZTF20aaelulu",
-                            forced=forced_rows("ZTF20aaelulu", n=5),
-                            meta={"url": "http://example.org/" + "x" * 150,
-                                  "service": "ALeRCE", "retrieved": "2024-01-01T00:00:00"})
+                                forced=forced_rows("ZTF20aaelulu", n=5),
+                                meta={"url": "http://example.org/" + "x" * 150,
+                                      "service": "ALeRCE", "retrieved": "2024-01-01T00:00:00"})
 
 
 def assert_same(a, b):
@@ -45,6 +45,8 @@ def assert_same(a, b):
     assert isinstance(b.meta["coord"], SkyCoord)
     assert b.meta["coord"].separation(a.meta["coord"]) < 1 * u.uas
     assert b.meta["magnitudes"] == "difference"
+    assert b.meta["survey"] == "ztf" and b.survey.name == "ztf"
+    assert b["flux"].unit == u.uJy and b.bands == a.bands == ["g", "r"]
 
 
 @pytest.mark.parametrize("name", ["lc.ecsv", "lc.fits"])

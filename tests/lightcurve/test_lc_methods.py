@@ -143,7 +143,7 @@ def test_periodogram_recovers_simulated_period(periodic):
 
 def test_periodogram_one_band_and_flexible():
     lc = lightcurve_from_json(periodic_detections(3.21, n=150, bands=(2,), seed=4),
-                          oid="ZTF20aaaaaaa")
+                              oid="ZTF20aaaaaaa")
     pg = lc.periodogram(minimum_period=1.0, maximum_period=10.0, method="flexible",
                         samples_per_peak=5)
     assert pg.bands == ["r"]

@@ -186,7 +186,7 @@ def test_secondary_axes(elulu):
 
 def test_forced_photometry_is_lighter():
     lc = lightcurve_from_json({"detections": [], "non_detections": []}, oid="ZTF21aaaaaaa",
-                          forced=forced_rows("ZTF21aaaaaaa", n=12))
+                              forced=forced_rows("ZTF21aaaaaaa", n=12))
     ax = lc.plot()
     points = by_gid(ax, "g:forced")
     assert points.get_marker() == style.MARKERS["forced"]
