@@ -186,7 +186,7 @@ class _Plan:
                                        and k.column_of("flux") is None for k in kinds])
         self.mag_from_flux = np.array([k.column_of("flux") is not None
                                        and k.column_of("mag") is None for k in kinds])
-        self.sign = tuple(None if k.sign is None else k._field(k.sign).name for k in kinds)
+        self.sign = tuple(k.sign_column for k in kinds)
         self.position = tuple(photometry.position)
 
 

@@ -163,6 +163,11 @@ class KindMap:
         key = self.keys.get(name)
         return None if key is None else self._field(key).name
 
+    @property
+    def sign_column(self):
+        """The schema column name of `sign`, or None."""
+        return None if self.sign is None else self._field(self.sign).name
+
 
 @dataclass(frozen=True, eq=False)
 class PhotometryMap:
