@@ -11,11 +11,16 @@ A `Schema` is a list of `Field` rows. `Schema.table` turns the JSON rows a servi
   strings such as ``"259"`` are converted), never through a float;
 - a key the schema does not know is kept as an extra column with an inferred type;
 - a column the schema knows but the service stopped sending comes back fully masked.
+
+This module is the package's one JSON -> columns converter: `convert_values` turns the values of
+one column into ``(data, mask)`` arrays, `Schema.arrays` turns rows into such arrays column by
+column (what the light-curve builder stacks), and `Schema.table` makes a table of them.
 """
 
 import json
 import math
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from astropy import units as u
@@ -23,7 +28,7 @@ from astropy.table import Column, MaskedColumn, Table
 
 from .exceptions import ResponseFormatError
 
-__all__ = ["Field", "Schema", "RowsFormatError"]
+__all__ = ["Field", "Schema", "RawColumn", "RowsFormatError", "convert_values"]
 
 
 class RowsFormatError(ResponseFormatError, TypeError):
@@ -113,6 +118,7 @@ class Schema:
         if len(self._by_name) != len(self.fields):
             raise ValueError(f"duplicate column names in schema {resource!r}")
         self._by_key = {f.wire_key: f for f in self.fields}
+        self._keys = [f.wire_key for f in self.fields]
 
     def __iter__(self):
         return iter(self.fields)
@@ -161,13 +167,8 @@ class Schema:
         -------
         `~astropy.table.Column` or `~astropy.table.MaskedColumn`
         """
-        data, mask = _convert(values, field.dtype)
-        cls = MaskedColumn if mask.any() else Column
-        kwargs = {"mask": mask} if cls is MaskedColumn else {}
-        if cls is MaskedColumn and field.dtype in _FILL:
-            kwargs["fill_value"] = _FILL[field.dtype]
-        return cls(data, name=field.name, unit=field.unit, description=field.description,
-                   **kwargs)
+        data, mask = convert_values(list(values), field.dtype)
+        return _make_column(field, data, mask)
 
     def table(self, rows, *, meta=None, keep_unknown=True):
         """
@@ -192,6 +193,81 @@ class Schema:
         RowsFormatError
             If ``rows`` is not a list of mappings (a `ResponseFormatError` and a `TypeError`).
         """
+        table = Table(meta=dict(meta or {}))
+        for raw in self.arrays(rows, keep_unknown=keep_unknown).values():
+            table.add_column(_make_column(raw.field, raw.data, raw.mask))
+        return table
+
+    def arrays(self, rows, *, keep_unknown=True):
+        """
+        The service's JSON rows as plain arrays, one `RawColumn` per column.
+
+        The same columns, in the same order and with the same values and masks, as
+        `table` makes, without making astropy columns: what code that stacks several answers
+        (the light-curve builder) starts from. Values under the mask are what the conversion
+        gives (NaN, 0, ``""`` or False).
+
+        Parameters
+        ----------
+        rows : list of dict
+            The rows as the service sent them.
+        keep_unknown : bool, optional
+            Keep keys the schema does not know as extra columns (default).
+
+        Returns
+        -------
+        dict of str to `RawColumn`
+            Column name -> ``RawColumn(data, mask, field)``; unknown keys get a `Field` with
+            an inferred dtype and no unit.
+
+        Raises
+        ------
+        RowsFormatError
+            If ``rows`` is not a list of mappings (a `ResponseFormatError` and a `TypeError`).
+
+        Examples
+        --------
+        >>> schema = Schema("demo", [("candid", "int64", None, "Detection id")])
+        >>> raw = schema.arrays([{"candid": 1101542291015015004}, {"candid": None}])["candid"]
+        >>> raw.data.tolist(), raw.mask.tolist()
+        ([1101542291015015004, 0], [False, True])
+        """
+        if type(rows) is not list or not all(type(row) is dict for row in rows):
+            rows = self._checked_rows(rows)
+        keys = self._keys
+        try:  # every row has every key (the usual answer): one C-level pass per row
+            if len(keys) > 1 and rows:
+                values_by_key = list(zip(*map(itemgetter(*keys), rows), strict=True))
+            else:
+                values_by_key = [[row[key] for row in rows] for key in keys]
+            # ...and then a row with no more keys than the schema has no key of its own
+            exact = not rows or max(map(len, rows)) == len(self._by_key)
+        except KeyError:
+            values_by_key = [[row.get(key) for row in rows] for key in keys]
+            exact = False
+        columns = {}
+        for field, values in zip(self.fields, values_by_key, strict=True):
+            data, mask = convert_values(list(values), field.dtype)
+            columns[field.name] = RawColumn(data, mask, field)
+        if keep_unknown and not exact:
+            unknown = set().union(*rows) - self._by_key.keys()
+            extra = {}
+            for row in rows if unknown else ():
+                for key in row:
+                    if key in unknown and key not in extra:
+                        extra[key] = None
+            for key in extra:
+                if key in columns:
+                    continue
+                values = [row.get(key) for row in rows]
+                field = Field(key, _infer_dtype(values), None,
+                              f"Column {key!r} sent by the service but not in this package's "
+                              f"{self.resource} schema")
+                data, mask = convert_values([_jsonable(v) for v in values], field.dtype)
+                columns[key] = RawColumn(data, mask, field)
+        return columns
+
+    def _checked_rows(self, rows):
         if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
             raise RowsFormatError(f"{self.resource}: expected a list of objects, got "
                                   f"{type(rows).__name__}")
@@ -200,25 +276,7 @@ class Schema:
             if not isinstance(row, dict):
                 raise RowsFormatError(f"{self.resource}: expected a list of objects, got an "
                                       f"item of type {type(row).__name__}")
-        table = Table(meta=dict(meta or {}))
-        for field in self.fields:
-            key = field.wire_key
-            table.add_column(self.column(field, [row.get(key) for row in rows]))
-        if keep_unknown:
-            extra = {}
-            for row in rows:
-                for key in row:
-                    if key not in self._by_key and key not in extra:
-                        extra[key] = None
-            for key in extra:
-                if key in table.colnames:
-                    continue
-                values = [row.get(key) for row in rows]
-                field = Field(key, _infer_dtype(values), None,
-                              f"Column {key!r} sent by the service but not in this package's "
-                              f"{self.resource} schema")
-                table.add_column(self.column(field, [_jsonable(v) for v in values]))
-        return table
+        return rows
 
     def empty(self, *, meta=None):
         """
@@ -236,7 +294,143 @@ class Schema:
         return self.table([], meta=meta)
 
 
+class RawColumn:
+    """
+    One column of a service's answer as plain arrays (see `Schema.arrays`).
+
+    Attributes
+    ----------
+    data : `numpy.ndarray`
+        The values, in the field's dtype.
+    mask : `numpy.ndarray` of bool
+        True where the service sent null, nothing, NaN or a value of the wrong type.
+    field : `Field`
+        Name, dtype, unit and description of the column.
+    """
+
+    __slots__ = ("data", "mask", "field")
+
+    def __init__(self, data, mask, field):
+        self.data, self.mask, self.field = data, mask, field
+
+    def __repr__(self):
+        return f"<RawColumn {self.field.name} {self.data.dtype}, {int(self.mask.sum())} masked>"
+
+
+def _make_column(field, data, mask):
+    """The table column of converted values: masked only if something is masked."""
+    if mask.any():
+        kwargs = {"fill_value": _FILL[field.dtype]} if field.dtype in _FILL else {}
+        return MaskedColumn(data, mask=mask, name=field.name, unit=field.unit,
+                            description=field.description, **kwargs)
+    return Column(data, name=field.name, unit=field.unit, description=field.description)
+
+
+# The Python types the fast paths of `convert_values` take as they are; anything else (strings
+# in integer columns that are not plain numbers, nested objects, out-of-range integers...)
+# goes through the value-by-value conversion, so that the two cannot disagree.
+_INT_TYPES = frozenset({int})
+_INT_OR_NONE = frozenset({int, type(None)})
+_BOOL_TYPES = frozenset({bool, type(None)})
+_STR_TYPES = frozenset({str})
+_NONE = frozenset({type(None)})
+_INT_DTYPES = {"int64": np.int64, "int32": np.int32, "int16": np.int16}
+
+
+def convert_values(values, dtype):
+    """
+    The JSON values of one column as ``(data, mask)`` arrays, by the rules of this module.
+
+    The common cases (floats with nulls, plain integers, booleans, strings) are converted by
+    NumPy in one call each; every other case value by value, with the same result.
+
+    Parameters
+    ----------
+    values : list
+        The raw values of one column (`None` for null or missing).
+    dtype : str
+        A `Field` dtype: ``str``, ``bool``, ``int16``/``int32``/``int64``,
+        ``float32``/``float64``.
+
+    Returns
+    -------
+    data, mask : `numpy.ndarray`
+        ``mask`` is True where the value is missing or cannot be converted; ``data`` holds NaN,
+        0, ``""`` or False there.
+
+    Examples
+    --------
+    >>> data, mask = convert_values([1.5, None, 2], "float64")
+    >>> data.tolist(), mask.tolist()
+    ([1.5, nan, 2.0], [False, True, False])
+    >>> convert_values(["1101542291015015004"], "int64")[0].tolist()
+    [1101542291015015004]
+    """
+    n = len(values)
+    if n:
+        try:
+            if dtype == "float64":
+                if values[0] is None and values.count(None) == n:  # a column never filled
+                    return np.full(n, np.nan), np.ones(n, dtype=bool)
+                # NumPy converts each value as float() does, which is this module's rule for
+                # every value it accepts (None is NaN, a string is parsed, True is 1.0); the
+                # values it refuses (nested lists, "null", huge integers) raise or give
+                # another shape, and take the value-by-value way.
+                data = np.array(values, dtype=np.float64)
+                if data.shape == (n,):
+                    return data, np.isnan(data)
+                return _convert(values, dtype)
+            if dtype in _INT_DTYPES and type(values[0]) is int:
+                # Plain Python integers (bools count as 0 and 1) come out as a 64-bit integer
+                # array: no value has to be looked at in Python.
+                ints = np.array(values)
+                if ints.dtype == np.int64 and ints.shape == (n,):
+                    return _ints(ints, _INT_TYPES, _INT_DTYPES[dtype], n)
+        except (OverflowError, ValueError, TypeError):
+            pass
+        types = set(map(type, values))
+        try:
+            if dtype in _INT_DTYPES and types <= _INT_OR_NONE:
+                return _ints(values, types, _INT_DTYPES[dtype], n)
+            elif dtype in _INT_DTYPES and types == _STR_TYPES:
+                # 64-bit ids sent as strings: int() strips blanks as _to_int does, and a
+                # string that is not an integer raises ValueError (then masked)
+                return _ints(list(map(int, values)), _INT_TYPES, _INT_DTYPES[dtype], n)
+            elif dtype == "bool" and types <= _BOOL_TYPES:
+                if types == {bool}:
+                    return np.array(values, dtype=bool), np.zeros(n, dtype=bool)
+                # None becomes NaN, True 1.0 and False 0.0
+                floats = np.array(values, dtype=np.float64)
+                mask = np.isnan(floats)
+                return floats == 1.0, mask
+            elif dtype == "str" and types <= _STR_TYPES:
+                return np.array(values, dtype=str), np.zeros(n, dtype=bool)
+            elif dtype == "str" and types == _NONE:
+                return np.full(n, "", dtype="U1"), np.ones(n, dtype=bool)
+        except (OverflowError, ValueError, TypeError):
+            pass
+    return _convert(values, dtype)
+
+
+def _ints(values, types, dtype, n):
+    if types == _INT_TYPES:
+        mask = np.zeros(n, dtype=bool)
+        wide = np.asarray(values, dtype=np.int64)  # OverflowError beyond 64 bits: slow path
+    else:
+        objects = np.array(values, dtype=object)
+        mask = np.equal(objects, None)
+        objects[mask] = 0
+        wide = objects.astype(np.int64)
+    if dtype is not np.int64:
+        info = np.iinfo(dtype)
+        if ((wide < info.min) | (wide > info.max)).any():
+            raise OverflowError("out of range: the value-by-value conversion masks these")
+        return wide.astype(dtype), mask
+    return wide, mask
+
+
 def _convert(values, dtype):
+    """`convert_values` value by value: the rules themselves (and the fallback)."""
     n = len(values)
     mask = np.zeros(n, dtype=bool)
     if dtype == "str":

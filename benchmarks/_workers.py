@@ -77,13 +77,13 @@ def stack(body, n_objects):
     """Peak memory of stacking ``n_objects`` copies of the light curve in ``body``."""
     import tracemalloc
 
-    from alerce_astro.bulk import BulkResult
-    from alerce_astro.lightcurve.build import build_lightcurve
     from alerce_astro.apis.ztf_v1.parse import parse_lightcurve
+    from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
+    from alerce_astro.bulk import BulkResult
     from alerce_astro.transport import Answer
 
     data = parse_lightcurve(Answer("bench", 200, {}, body.encode()))
-    lc = build_lightcurve(data, oid="ZTF20aaaaaaa")
+    lc = lightcurve_from_json(data, oid="ZTF20aaaaaaa")
     oids = [f"ZTF20{i:07d}" for i in range(n_objects)]
     lcs = {oid: lc.copy() for oid in oids}
     for oid, one in lcs.items():

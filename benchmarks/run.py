@@ -134,14 +134,14 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
 
 def bench_parse(body, *, repeat):
     """JSON body of a 1,000-detection light curve to AlerceLightCurve vs to pandas."""
-    from alerce_astro.lightcurve.build import build_lightcurve
     from alerce_astro.apis.ztf_v1.parse import parse_lightcurve
+    from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
     from alerce_astro.transport import Answer
 
     def ours():
         # exactly what get_lightcurve does with the body of its request
         data = parse_lightcurve(Answer("bench", 200, {}, body))
-        return build_lightcurve(data, oid="ZTF20aaaaaaa", meta={"service": "ALeRCE"})
+        return lightcurve_from_json(data, oid="ZTF20aaaaaaa", meta={"service": "ALeRCE"})
 
     lc = ours()
     row = {"points": len(lc), "detections": int((lc["kind"] == "detection").sum())}

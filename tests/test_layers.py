@@ -62,14 +62,9 @@ ALLOWED = {
     # facade that makes the client reachable, loaded on first use only.
     ("alerce_astro", "alerce_astro.client"): "the package's lazy public export",
 }
-#: Arrows that point up today and are being removed on another branch; each entry must still
-#: exist (a stale entry fails), so the list only shrinks.
-KNOWN = {
-    ("alerce_astro.lightcurve.build", "alerce_astro.apis.ztf_v1.columns"):
-        "branch lcmodel moves the ZTF wire map to apis/ztf_v1/photometry.py",
-    ("alerce_astro.lightcurve.build", "alerce_astro.apis.lightcurve_v2.columns"):
-        "branch lcmodel moves the forced-photometry map to apis/lightcurve_v2/photometry.py",
-}
+#: Arrows that point up and are tolerated for a while; each entry must still exist (a stale
+#: entry fails), so the list only shrinks. Empty: no arrow points up.
+KNOWN = {}
 
 #: Third-party modules that mean HTTP: never below the wire layer.
 HTTP_MODULES = ("requests", "urllib3", "http.client")
@@ -193,9 +188,9 @@ def test_plotting_never_fetches():
 
 def test_reading_an_ecsv_light_curve_imports_no_http(tmp_path):
     """In a fresh interpreter: build nothing, just read a light curve written as ECSV."""
-    from alerce_astro.lightcurve import build_lightcurve
+    from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
 
-    lc = build_lightcurve({"detections": [
+    lc = lightcurve_from_json({"detections": [
         {"mjd": 58900.5, "candid": "1101542291015015004", "fid": 1, "magpsf": 18.5,
          "sigmapsf": 0.1, "diffmaglim": 20.0, "isdiffpos": "t", "ra": 10.0, "dec": 20.0}],
         "non_detections": [{"mjd": 58899.5, "fid": 2, "diffmaglim": 19.5}]},
@@ -217,10 +212,7 @@ def test_reading_an_ecsv_light_curve_imports_no_http(tmp_path):
     http, ours = out.stdout.strip().split("] [")
     assert http == "["
     loaded = [m.strip(" '") for m in ours.rstrip("]").split(",") if m.strip()]
-    # Until the KNOWN arrows are gone, the light-curve build still reads the ZTF column
-    # schemas in apis/ (no HTTP code: the check above); nothing else of the wire or client.
-    tolerated = ("alerce_astro.apis",) if KNOWN else ()
-    assert [m for m in loaded if not m.startswith(tolerated or ("-",))] == []
+    assert loaded == []
 
 
 @pytest.mark.parametrize("module", ["alerce_astro.plotting.finder", "alerce_astro.stamps",

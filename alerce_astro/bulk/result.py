@@ -10,7 +10,13 @@ from astropy.table import Column, MaskedColumn, Table, vstack
 from astropy.time import Time
 from astropy.utils.masked import Masked
 
-from ..exceptions import AlerceWarning, ObjectNotFoundError, ServiceUnavailableError
+from ..exceptions import (
+    AlerceWarning,
+    InvalidQueryError,
+    ObjectNotFoundError,
+    ServiceUnavailableError,
+)
+from ..surveys import get_survey, survey_of_oid
 
 __all__ = ["BulkResult", "BulkFailureWarning", "stack_tables"]
 
@@ -173,14 +179,34 @@ class BulkResult(Mapping):
         return table
 
 
+def _oid_column(oids, lengths, meta):
+    """
+    The ``oid`` column of a stack: each object's id repeated over its rows, exact (64-bit
+    integers for LSST, strings for ZTF), described as the survey describes its ids.
+    """
+    survey = None
+    try:
+        survey = get_survey(meta["survey"]) if meta.get("survey") is not None else None
+    except InvalidQueryError:
+        pass
+    if survey is None and oids:
+        survey = survey_of_oid(oids[0])
+    if oids and all(isinstance(o, (int, np.integer)) and not isinstance(o, (bool, np.bool_))
+                    for o in oids):
+        values = np.array(oids, dtype=np.int64)  # never through a float
+    else:
+        values = np.array(oids)
+    description = survey.id_description if survey is not None else "Object identifier"
+    return Column(np.repeat(values, lengths), name="oid", description=description)
+
+
 def _with_oid(table, oid):
     if "oid" in table.colnames:
         return table
     table = table.copy(copy_data=False)
     # A TimeSeries must keep its time column first.
     index = 1 if table.colnames and table.colnames[0] == "time" else 0
-    table.add_column(Column(np.full(len(table), oid), name="oid",
-                            description="ZTF object identifier"), index=index)
+    table.add_column(_oid_column([oid], [len(table)], table.meta), index=index)
     return table
 
 
@@ -190,14 +216,16 @@ def stack_tables(tables):
 
     Parameters
     ----------
-    tables : mapping of str to `~astropy.table.Table`
+    tables : mapping of str or int to `~astropy.table.Table`
         The tables, in the order wanted.
 
     Returns
     -------
     `~astropy.table.Table`
-        The most specific class among the tables; ``meta`` keeps the entries on which every
-        table agrees (never the per-object ``oid``, ``url``, ``retrieved``).
+        The most specific class among the tables, with an ``oid`` column after ``time``
+        (strings for ZTF, exact 64-bit integers for LSST, described by the survey of
+        ``meta["survey"]``); ``meta`` keeps the entries on which every table agrees (never the
+        per-object ``oid``, ``url``, ``retrieved``).
 
     Raises
     ------
@@ -215,10 +243,10 @@ def stack_tables(tables):
     if not any("oid" in table.colnames for table in tables):
         stacked = _concatenate(tables)
         if stacked is not None:
-            oids = np.repeat(np.array([oid for oid, _ in items]), [len(t) for t in tables])
+            column = _oid_column([oid for oid, _ in items], [len(t) for t in tables],
+                                 tables[0].meta)
             index = 1 if stacked.colnames and stacked.colnames[0] == "time" else 0
-            stacked.add_column(Column(oids, name="oid", description="ZTF object identifier"),
-                               index=index, copy=False)
+            stacked.add_column(column, index=index, copy=False)
     elif all("oid" in table.colnames for table in tables):
         stacked = _concatenate(tables)
     if stacked is None:  # columns of kinds the fast path does not handle: astropy's way
@@ -246,7 +274,7 @@ def _concatenate(tables):
     lengths = [len(table) for table in tables]
     out_columns = []
     for name in names:
-        present = [table.columns.get(name) for table in tables]
+        present = _without_empty_conflicts([table.columns.get(name) for table in tables])
         column = _concatenate_column(name, present, lengths)
         if column is None:
             return None
@@ -255,6 +283,23 @@ def _concatenate(tables):
     for column in out_columns:
         out.add_column(column, name=column.info.name, copy=False)
     return out
+
+
+def _without_empty_conflicts(present):
+    """
+    The columns of one name, with those that are all masked taken as gaps when the types of
+    the tables disagree: a key a service sent only as null has no type of its own (it is read
+    as text), and must not stop another object's numbers from stacking.
+    """
+    cols = [c for c in present if c is not None]
+    kinds = {getattr(c, "dtype", np.dtype(object)).kind for c in cols}
+    if len(kinds) < 2 or kinds <= set("biuf"):
+        return present
+    empty = [c is not None and isinstance(c, MaskedColumn) and bool(np.all(c.mask))
+             for c in present]
+    if all(e for e, c in zip(empty, present, strict=True) if c is not None):
+        return present
+    return [None if e else c for e, c in zip(empty, present, strict=True)]
 
 
 def _concatenate_column(name, present, lengths):

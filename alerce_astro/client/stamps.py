@@ -33,6 +33,7 @@ from ..exceptions import (
     RemoteServiceError,
     ResponseFormatError,
 )
+from ..schema import convert_values
 from ..stamps.cutouts import STAMP_TYPES
 from ..stamps.stampset import StampSet, make_stamp
 from ..stamps.wcs import locate_in_difference, reference_pixel
@@ -382,7 +383,7 @@ def _detection_records(schema, rows):
     """The `_row_record` of each detection row the service sent, straight from its JSON.
 
     Only the seven columns a record needs are converted (with the schema's types and rules,
-    `alerce_astro.schema.Schema.column`), not the whole detections table.
+    `alerce_astro.schema.convert_values`), not the whole detections table.
     """
     if type(rows) is not list or not all(type(row) is dict for row in rows):
         schema.table(rows)  # raises the schema's error for anything but objects
@@ -391,10 +392,9 @@ def _detection_records(schema, rows):
     for name in _RECORD_COLUMNS:
         field = schema[name]
         key = field.wire_key
-        column = schema.column(field, [row.get(key) for row in rows])
-        mask = np.ma.getmaskarray(column)
-        values[name] = [None if m else v for v, m in zip(np.asarray(column).tolist(),
-                                                          mask.tolist(), strict=True)]
+        data, mask = convert_values([row.get(key) for row in rows], field.dtype)
+        values[name] = [None if m else v for v, m in zip(data.tolist(), mask.tolist(),
+                                                          strict=True)]
     return [r for r in map(_row_record, _rows_of(values, len(rows))) if r is not None]
 
 

@@ -1,11 +1,13 @@
 """
-Magnitudes to flux densities and back, for ZTF's AB magnitudes.
+AB magnitudes to flux densities and back.
 
-ZTF magnitudes are AB magnitudes, so a magnitude ``m`` is a flux density
-``f = 10**(-0.4 * (m - 23.9))`` µJy (3631 Jy at ``m = 0``, Oke & Gunn 1983). A difference
-magnitude measures the flux of the *difference* image; its sign is the ``isdiffpos`` of the
-detection (``-1`` when the source got fainter than in the reference image), so the signed
-difference flux is ``isdiffpos * f``.
+An AB magnitude ``m`` is a flux density ``f = 10**(-0.4 * (m - 23.9))`` µJy (3631 Jy at
+``m = 0``, Oke & Gunn 1983), whatever the survey (ZTF's and LSST's magnitudes are AB; a
+survey's ``zero_point`` is this one in its own flux unit: 23.9 for µJy, 31.4 for nJy). A
+difference magnitude measures the flux of the *difference* image; its sign is given apart (ZTF's
+``isdiffpos``: ``-1`` when the source got fainter than in the reference image), so the signed
+difference flux is ``sign * f``. Light curves carry that flux already (``flux``); these
+functions are for other magnitudes (limits, apparent magnitudes) and for users.
 
 Everything here works on plain or masked NumPy arrays and keeps masks: a masked magnitude
 gives a masked flux.
@@ -40,7 +42,7 @@ def mag_to_flux(mag, mag_err=None, *, sign=None, unit=u.uJy):
     mag_err : array-like or `~astropy.units.Quantity`, optional
         Their 1-sigma errors; the flux error is ``f * ln(10) / 2.5 * mag_err`` (first order).
     sign : array-like, optional
-        +1 or -1 per point (ZTF's ``isdiffpos``) for signed difference fluxes; masked or
+        +1 or -1 per point (e.g. ZTF's ``isdiffpos``) for signed difference fluxes; masked or
         missing signs count as +1.
     unit : `~astropy.units.Unit`, optional
         A flux-density unit (default µJy).

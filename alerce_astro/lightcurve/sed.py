@@ -1,6 +1,7 @@
 """
-The spectral energy distribution of a light curve at one time: the flux density in each ZTF
-band near that time, as a `specutils.Spectrum` over the bands' effective wavelengths.
+The spectral energy distribution of a light curve at one time: the flux density in each band
+near that time, as a `specutils.Spectrum` over the bands' effective wavelengths (from the band
+table of the light curve's survey, `alerce_astro.surveys`).
 
 specutils is an optional dependency (``pip install "alerce_astro[specutils]"``); it is
 imported only when an SED is asked for.
@@ -11,21 +12,16 @@ from astropy import units as u
 from astropy.time import Time
 
 from ._arrays import values_of
+from .bands import band_sort_key, find_band, survey_of
 
-__all__ = ["ZTF_EFFECTIVE_WAVELENGTHS", "spectral_energy_distribution"]
-
-#: Effective wavelengths (lambda_eff, for a Vega-like spectrum) of the ZTF filters, from the SVO
-#: Filter Profile Service entries Palomar/ZTF.g, Palomar/ZTF.r and Palomar/ZTF.i
-#: (http://svo2.cab.inta-csic.es/theory/fps/; Rodrigo, Solano & Bayo 2012, IVOA Working Draft;
-#: Rodrigo & Solano 2020, XIV.0 Scientific Meeting of the SEA, 182).
-ZTF_EFFECTIVE_WAVELENGTHS = {"g": 4746.48 * u.AA, "r": 6366.38 * u.AA, "i": 7829.03 * u.AA}
+__all__ = ["spectral_energy_distribution"]
 
 _INSTALL = ('sed() needs specutils, an optional dependency of alerce_astro: '
             'pip install "alerce_astro[specutils]"')
 
 
 def spectral_energy_distribution(lc, time, *, window=1 * u.d, kinds=("detection", "forced"),
-                                 unit=u.uJy):
+                                 unit=None):
     """
     The flux density in each band near ``time``; see `AlerceLightCurve.sed
     <alerce_astro.lightcurve.AlerceLightCurve.sed>`.
@@ -45,30 +41,36 @@ def spectral_energy_distribution(lc, time, *, window=1 * u.d, kinds=("detection"
         raise ValueError(f"kinds has {sorted(bad)}: an SED uses 'detection' and/or 'forced' "
                          f"points (upper limits have no flux)")
     rows = lc[np.isin(np.asarray(lc["kind"]), list(kinds))].to_flux(unit=unit)
+    unit = rows["flux"].unit
     dt = np.asarray((rows.time - when).to_value(u.d), dtype=float)
     fv = values_of(rows["flux"], unit)
     ev = values_of(rows["flux_err"], unit)
     usable = (np.abs(dt) <= half.to_value(u.d)) & np.isfinite(fv) & np.isfinite(ev) & (ev > 0)
     bands = np.asarray(rows["band"])
-    waves, values, sigmas, used, counts = [], [], [], [], []
-    for band in sorted(ZTF_EFFECTIVE_WAVELENGTHS, key=lambda b: ZTF_EFFECTIVE_WAVELENGTHS[b]):
-        sel = usable & (bands == band)
-        if not sel.any():
+    survey = survey_of(lc.meta)
+    waves, values, sigmas, used, counts, titles = [], [], [], [], [], set()
+    present = set(bands[usable].tolist())
+    for band in sorted(present, key=lambda name: band_sort_key(name, survey)):
+        found = find_band(band, survey)
+        if found is None:  # a band without a known wavelength has no place on the axis
             continue
+        sel = usable & (bands == band)
         # Inverse-variance weighted mean of the points within the window.
         w = 1 / ev[sel] ** 2
         values.append(np.sum(w * fv[sel]) / np.sum(w))
         sigmas.append(1 / np.sqrt(np.sum(w)))
-        waves.append(ZTF_EFFECTIVE_WAVELENGTHS[band].to_value(u.AA))
+        waves.append(found[1].wavelength.to_value(u.AA))
         used.append(band)
         counts.append(int(sel.sum()))
+        titles.add(found[0].title)
     if not used:
         raise ValueError(
             f"{lc.meta.get('oid', 'the light curve')} has no {'/'.join(kinds)} measurement "
             f"within {half} of MJD {when.mjd:.5f}: pass a larger window=")
     meta = {"oid": lc.meta.get("oid"), "time": when, "window": half, "bands": used,
             "npoints": counts, "magnitudes": lc.meta.get("magnitudes", "difference"),
-            "wavelengths": "ZTF effective wavelengths (SVO Filter Profile Service)"}
+            "wavelengths": f"{' and '.join(sorted(titles))} effective wavelengths "
+                           f"(alerce_astro.surveys band table)"}
     return Spectrum(flux=np.array(values) * unit, spectral_axis=np.array(waves) * u.AA,
                     uncertainty=StdDevUncertainty(np.array(sigmas) * unit), meta=meta)
 

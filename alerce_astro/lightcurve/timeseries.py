@@ -7,7 +7,11 @@ light curves (in the style of lightkurve), so they chain::
 
     lc.detections().select_band("g").fold(0.5 * u.d).plot()
 
-See `alerce_astro.lightcurve.build` for the columns and where each comes from.
+Every light curve, of any survey, has the canonical columns of
+`alerce_astro.lightcurve.photometry` first; the survey's own columns follow (for ZTF see
+`alerce_astro.apis.ztf_v1.photometry`). Everything here reads only canonical columns and the
+survey's facts (`meta["survey"]`), except `apparent`, which uses the ``mag_corr`` columns of
+surveys whose broker computes apparent magnitudes (ZTF).
 """
 
 import warnings
@@ -20,9 +24,10 @@ from astropy.timeseries import TimeSeries
 from astropy.utils.masked import Masked
 
 from ..exceptions import AlerceWarning
-from ..surveys.ztf import BANDS, FID_BY_BAND
+from ..surveys import SURVEYS
 from . import io as _io
 from ._arrays import mask_of, values_of
+from .bands import band_sort_key, find_band, survey_of
 from .flux import mag_to_flux
 
 __all__ = ["AlerceLightCurve"]
@@ -36,29 +41,32 @@ class AlerceLightCurve(TimeSeries):
     Get one with `Alerce.get_lightcurve <alerce_astro.AlerceClass.get_lightcurve>`, or read
     one written before with ``AlerceLightCurve.read("file.ecsv")`` (ECSV or FITS).
 
-    Main columns: ``time`` (`~astropy.time.Time`, MJD, UTC), ``kind`` (``detection``,
-    ``upper_limit`` or ``forced``), ``fid`` and ``band`` (g, r, i), ``mag``/``mag_err``
-    (difference magnitudes, AB), ``limiting_mag``, ``isdiffpos``, ``mag_corr`` and its errors
-    (ALeRCE's apparent magnitudes, where computed), ``candid`` (exact 64-bit integer, masked
-    where there is none), ``ra``, ``dec``, ``rb``, ``drb``, ``has_stamp``, then every other
-    column the service sends. Missing values are masked.
+    The canonical columns come first, for every survey: ``time`` (`~astropy.time.Time`, MJD,
+    UTC), ``kind`` (``detection``, ``upper_limit`` or ``forced``), ``band`` (name) and
+    ``band_id`` (the wire code), ``flux``/``flux_err`` (signed difference flux density in the
+    survey's unit: µJy for ZTF, nJy for LSST), ``mag``/``mag_err`` (difference magnitudes, AB;
+    masked where the flux is <= 0 for surveys that send fluxes), ``limiting_mag`` and
+    ``detection_id`` (exact 64-bit integer, masked where there is none). The survey's own
+    columns follow (ZTF: ``isdiffpos``, ``mag_corr`` and its errors, ``forced_candid``,
+    ``ra``, ``dec``, ``rb``, ``drb``, ``has_stamp``...), then every other column the service
+    sends. Missing values are masked.
 
-    ``meta`` holds ``oid``, ``coord`` (the mean position of the detections, a
-    `~astropy.coordinates.SkyCoord`, or `None` without detections), ``magnitudes``
-    (``"difference"``, or ``"apparent"`` after `apparent`) and the provenance of the data
-    (``service``, ``url``, ``retrieved``).
+    ``meta`` holds ``oid``, ``survey`` (``"ztf"``, ``"lsst"``), ``coord`` (the mean position
+    of the detections, a `~astropy.coordinates.SkyCoord`, or `None` without detections),
+    ``magnitudes`` (``"difference"``, or ``"apparent"`` after `apparent`) and the provenance
+    of the data (``service``, ``url``, ``retrieved``).
 
     Examples
     --------
-    >>> from alerce_astro.lightcurve import build_lightcurve
-    >>> lc = build_lightcurve({"detections": [
+    >>> from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
+    >>> lc = lightcurve_from_json({"detections": [
     ...     {"mjd": 59000.5, "fid": 1, "magpsf": 18.0, "sigmapsf": 0.1, "isdiffpos": 1,
     ...      "candid": "1234567890123456789", "diffmaglim": 20.0}],
     ...     "non_detections": [{"mjd": 58990.5, "fid": 2, "diffmaglim": 19.5}]},
     ...     oid="ZTF20aaaaaaa")
-    >>> len(lc), lc.bands
-    (2, ['g', 'r'])
-    >>> lc.detections()["candid"][0]
+    >>> len(lc), lc.bands, lc.survey.name
+    (2, ['g', 'r'], 'ztf')
+    >>> lc.detections()["detection_id"][0]
     np.int64(1234567890123456789)
     """
 
@@ -129,8 +137,13 @@ class AlerceLightCurve(TimeSeries):
     # Properties.
     @property
     def oid(self):
-        """The ZTF object id (``meta["oid"]``)."""
+        """The object id (``meta["oid"]``: a `str` for ZTF, an `int` for LSST)."""
         return self.meta.get("oid")
+
+    @property
+    def survey(self):
+        """The `~alerce_astro.surveys.Survey` of the light curve (``meta["survey"]``), or None."""
+        return survey_of(self.meta)
 
     @property
     def coord(self):
@@ -139,9 +152,10 @@ class AlerceLightCurve(TimeSeries):
 
     @property
     def bands(self):
-        """The bands present, in wavelength order (``['g', 'r']``)."""
-        present = set(np.asarray(self["band"]).tolist())
-        return [b for b in BANDS.values() if b in present]
+        """The bands present, in wavelength order (``['g', 'r']``; ``['u', 'g', ...]``)."""
+        survey = self.survey
+        present = set(np.asarray(self["band"]).tolist()) - {""}
+        return sorted(present, key=lambda name: band_sort_key(name, survey))
 
     @property
     def magnitudes(self):
@@ -196,7 +210,10 @@ class AlerceLightCurve(TimeSeries):
         Parameters
         ----------
         band : str, int or list
-            Band names (``"g"``, ``"r"``, ``"i"``) or filter ids (1, 2, 3), or a list of them.
+            Band names of the light curve's survey (``"g"``; LSST also ``"u"``, ``"z"``,
+            ``"y"``), their wire codes (ZTF 1, 2, 3; LSST u is 6), names as the light curve
+            has them (``"lsst_g"`` in a two-survey light curve, where ``"g"`` selects both
+            surveys' g), or a list of them.
 
         Returns
         -------
@@ -205,73 +222,93 @@ class AlerceLightCurve(TimeSeries):
         Raises
         ------
         ValueError
-            For a band ZTF does not have.
+            For a band the survey does not have.
 
         Examples
         --------
-        >>> from alerce_astro.lightcurve import build_lightcurve
-        >>> lc = build_lightcurve({"non_detections": [
+        >>> from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
+        >>> lc = lightcurve_from_json({"non_detections": [
         ...     {"mjd": 1.0, "fid": 1, "diffmaglim": 20.0},
         ...     {"mjd": 2.0, "fid": 2, "diffmaglim": 19.0}]}, oid="ZTF20aaaaaaa")
         >>> list(lc.select_band("r")["limiting_mag"].value)
         [np.float64(19.0)]
         """
         wanted = [band] if isinstance(band, (str, int, np.integer)) else list(band)
-        fids = []
+        names = np.asarray(self["band"])
+        present = set(names.tolist())
+        survey = self.survey
+        selected = np.zeros(len(self), dtype=bool)
         for b in wanted:
-            if isinstance(b, str) and b.strip().lower() in FID_BY_BAND:
-                fids.append(FID_BY_BAND[b.strip().lower()])
-            elif isinstance(b, (int, np.integer)) and not isinstance(b, bool) and int(b) in BANDS:
-                fids.append(int(b))
-            else:
-                raise ValueError(f"band={b!r} is not a ZTF band: use 'g', 'r', 'i' or the "
-                                 f"filter ids 1, 2, 3")
-        return self[np.isin(np.ma.filled(self["fid"], 0), fids)]
+            if isinstance(b, str) and b in present:
+                selected |= names == b
+                continue
+            found = None if isinstance(b, bool) else find_band(b, survey)
+            if found is not None:
+                qualified = f"{found[0].name}_{found[1].name}"
+                selected |= (names == qualified) if qualified.lower() == str(b).lower() \
+                    else (names == found[1].name) | (names == qualified)
+                continue
+            # A light curve of several surveys: "g" is each survey's g ("ztf_g", "lsst_g").
+            either = [f"{name}_{b}" for name in SURVEYS if isinstance(b, str)
+                      and find_band(f"{name}_{b}") is not None] if survey is None else []
+            if not either:
+                raise ValueError(self._band_error(b, survey))
+            selected |= np.isin(names, [find_band(q)[0].name + "_" + find_band(q)[1].name
+                                        for q in either])
+        return self[selected]
+
+    def _band_error(self, band, survey):
+        if survey is None:
+            return (f"band={band!r} is not a band of this light curve: use one of "
+                    f"{self.bands}")
+        codes = ", ".join(str(b.code) for b in survey.bands)
+        return (f"band={band!r} is not a {survey.title} band: use "
+                f"{', '.join(repr(n) for n in survey.band_names)} or the codes {codes}")
 
     # ----------------------------------------------------------------------------------------
     # Photometry.
-    def to_flux(self, *, unit=u.uJy):
+    def to_flux(self, *, unit=None):
         """
-        Add flux densities computed from the magnitudes.
+        The light curve with its fluxes in ``unit`` and the flux of its upper limits.
 
-        With difference magnitudes (the default) the flux is the *difference* flux: positive
-        where the source is brighter than in the reference image, negative (``isdiffpos`` =
-        -1) where fainter. After `apparent` it is the source's total flux. Errors are
-        propagated to first order; upper limits get ``limiting_flux`` only.
+        ``flux`` is the signed *difference* flux: positive where the source is brighter than
+        in the reference image, negative where fainter (for ZTF, the sign of ``isdiffpos``).
+        After `apparent` it is the source's total flux. This adds ``limiting_flux``, the
+        flux density of ``limiting_mag``, and records the unit in ``meta["flux_unit"]``.
 
         Parameters
         ----------
         unit : `~astropy.units.Unit`, optional
-            A flux-density unit (default µJy).
+            A flux-density unit (default: the survey's, µJy for ZTF and nJy for LSST).
 
         Returns
         -------
         `AlerceLightCurve`
-            With ``flux``, ``flux_err`` and ``limiting_flux`` columns (replaced if present).
+            With ``flux``, ``flux_err`` in ``unit`` and a ``limiting_flux`` column (replaced
+            if present).
 
         Examples
         --------
-        >>> from alerce_astro.lightcurve import build_lightcurve
-        >>> lc = build_lightcurve({"detections": [
+        >>> from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
+        >>> lc = lightcurve_from_json({"detections": [
         ...     {"mjd": 1.0, "fid": 1, "magpsf": 21.4, "sigmapsf": 0.1, "isdiffpos": -1}]},
         ...     oid="ZTF20aaaaaaa")
         >>> lc.to_flux()["flux"][0]
         <MaskedQuantity -10. uJy>
+        >>> lc.to_flux(unit=u.nJy)["flux"][0]
+        <MaskedQuantity -10000. nJy>
         """
+        unit = u.Unit(unit) if unit is not None else self["flux"].unit
         out = self.copy()
-        sign = None if self.magnitudes == "apparent" else self["isdiffpos"]
-        flux, err = mag_to_flux(self["mag"], self["mag_err"], sign=sign, unit=unit)
-        limit, _ = mag_to_flux(self["limiting_mag"], unit=unit)
-        what = "difference flux (signed by isdiffpos)" if sign is not None else \
-            "flux of the source (from the apparent magnitude)"
-        for name, values, description in (
-                ("flux", flux, f"Flux density: {what}"),
-                ("flux_err", err, "1-sigma error of flux"),
-                ("limiting_flux", limit, "Flux density of limiting_mag (5-sigma limit)")):
-            if name in out.colnames:
-                out.remove_column(name)
-            out[name] = values
+        for name in ("flux", "flux_err"):
+            description = self[name].info.description
+            out[name] = Masked(_values(self[name], unit) * unit, mask=_mask(self[name]))
             out[name].info.description = description
+        limit, _ = mag_to_flux(self["limiting_mag"], unit=unit)
+        if "limiting_flux" in out.colnames:
+            out.remove_column("limiting_flux")
+        out["limiting_flux"] = limit
+        out["limiting_flux"].info.description = "Flux density of limiting_mag (5-sigma limit)"
         out.meta["flux_unit"] = unit.to_string()
         return out
 
@@ -281,9 +318,12 @@ class AlerceLightCurve(TimeSeries):
 
         ALeRCE corrects the difference magnitudes of objects that sit on a source of the
         reference image (a variable star, a nucleus) by adding the reference flux. Points
-        without a corrected magnitude get a masked ``mag``, and a warning says how many. The
-        difference magnitudes stay in ``mag_diff``/``mag_diff_err``; ``limiting_mag`` keeps
-        the difference image's depth.
+        without a corrected magnitude get a masked ``mag``, and a warning says how many.
+        ``flux``/``flux_err`` become the source's total flux, from the apparent magnitudes.
+        The difference magnitudes stay in ``mag_diff``/``mag_diff_err`` and the difference
+        fluxes in ``flux_diff``/``flux_diff_err``; ``limiting_mag`` keeps the difference
+        image's depth. Only light curves with the ``mag_corr`` columns (ZTF's) have apparent
+        magnitudes.
 
         Parameters
         ----------
@@ -297,6 +337,11 @@ class AlerceLightCurve(TimeSeries):
         `AlerceLightCurve`
             With ``meta["magnitudes"] = "apparent"``.
 
+        Raises
+        ------
+        ValueError
+            For another ``error``, or a light curve without apparent magnitudes.
+
         Warns
         -----
         AlerceWarning
@@ -308,6 +353,10 @@ class AlerceLightCurve(TimeSeries):
         out = self.copy()
         if self.magnitudes == "apparent":
             return out
+        if "mag_corr" not in self.colnames or error not in self.colnames:
+            survey = self.survey
+            raise ValueError(f"this {survey.title + ' ' if survey else ''}light curve has no "
+                             f"apparent magnitudes (no mag_corr/{error} columns)")
         measured = np.isin(np.asarray(self["kind"]), ["detection", "forced"])
         corr = self["mag_corr"]
         available = measured & ~_mask(corr)
@@ -332,6 +381,16 @@ class AlerceLightCurve(TimeSeries):
         out["mag_err"] = Masked(np.nan_to_num(errors, nan=0.0) * u.mag,
                                 mask=~available | np.isnan(errors))
         out["mag_err"].info.description = f"1-sigma error of mag (from {error})"
+        flux_unit = self["flux"].unit
+        out["flux_diff"] = self["flux"]
+        out["flux_diff"].info.description = "Difference flux density (before apparent())"
+        out["flux_diff_err"] = self["flux_err"]
+        out["flux_diff_err"].info.description = "1-sigma error of flux_diff"
+        flux, flux_err = mag_to_flux(out["mag"], out["mag_err"], unit=flux_unit)
+        out["flux"] = flux
+        out["flux"].info.description = "Flux density of the source (from the apparent magnitude)"
+        out["flux_err"] = flux_err
+        out["flux_err"].info.description = "1-sigma error of flux"
         out.meta["magnitudes"] = "apparent"
         return out
 
@@ -447,13 +506,13 @@ class AlerceLightCurve(TimeSeries):
                                      samples_per_peak=samples_per_peak, method=method,
                                      nterms_base=nterms_base, nterms_band=nterms_band)
 
-    def sed(self, time, *, window=1 * u.d, kinds=("detection", "forced"), unit=u.uJy):
+    def sed(self, time, *, window=1 * u.d, kinds=("detection", "forced"), unit=None):
         """
         The flux density in each band near a time, as a `specutils.Spectrum`.
 
         In each band, the points within ``window`` of ``time`` are averaged (inverse-variance
-        weights); the spectral axis is the bands' effective wavelengths
-        (`~alerce_astro.lightcurve.sed.ZTF_EFFECTIVE_WAVELENGTHS`). Fluxes are difference
+        weights); the spectral axis is the bands' effective wavelengths, from the survey's
+        band table (`alerce_astro.surveys`). Fluxes are difference
         fluxes, or the source's flux after `apparent`. Bands with nothing in the window are
         left out. Needs the optional specutils (``pip install "alerce_astro[specutils]"``).
 
@@ -466,7 +525,7 @@ class AlerceLightCurve(TimeSeries):
         kinds : tuple of str, optional
             ``"detection"`` and/or ``"forced"`` points.
         unit : `~astropy.units.Unit`, optional
-            Flux-density unit (default µJy).
+            Flux-density unit (default: the light curve's, µJy for ZTF and nJy for LSST).
 
         Returns
         -------

@@ -1,13 +1,16 @@
 """
 The light-curve plot: magnitudes (or fluxes) against time (or phase), one colour per band.
 
-What it shows, and how (colours and markers come from `alerce_astro.plotting.style`):
+What it shows, and how (markers come from `alerce_astro.plotting.style`, band colours from the
+survey's band table):
 
-- each band in its colour-blind-safe colour (Paul Tol's "bright" scheme): g green, r red-pink,
-  i yellow-brown;
-- alert detections as filled circles with error bars;
-- detections from negative subtractions (``isdiffpos = -1``: the source is *fainter* than in
-  the reference image) as open squares;
+- each band in its survey's colour (ZTF: Paul Tol's colour-blind-safe "bright" scheme, g
+  green, r red-pink, i yellow-brown; LSST: Rubin's palette), bands in wavelength order;
+- alert detections as filled circles with error bars (in a light curve joining several
+  surveys, ``ztf_g`` and ``lsst_g``, each survey has its own detection marker and its survey
+  in the legend's band labels);
+- detections from negative subtractions (negative difference flux, ZTF's ``isdiffpos = -1``:
+  the source is *fainter* than in the reference image) as open squares;
 - forced photometry as small, lighter diamonds (in magnitude plots, forced points below
   3 sigma as light upper limits: their magnitude means nothing);
 - upper limits (non-detections) as downward triangles, in the band colour, at the limiting
@@ -22,6 +25,7 @@ import numpy as np
 from astropy import units as u
 
 from ..lightcurve._arrays import values_of as _values
+from ..lightcurve.bands import band_sort_key, find_band
 from . import style
 
 __all__ = ["plot_lightcurve"]
@@ -57,8 +61,9 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
         (see `~alerce_astro.lightcurve.AlerceLightCurve.apparent`). Default: the light
         curve's own (``lc.magnitudes``).
     flux : bool, optional
-        Plot flux densities (µJy; signed difference flux, or the apparent flux) instead of
-        magnitudes. The y axis is then not inverted, and a line marks zero.
+        Plot flux densities (the survey's unit: µJy for ZTF, nJy for LSST; signed difference
+        flux, or the apparent flux) instead of magnitudes. The y axis is then not inverted,
+        and a line marks zero.
     period : `~astropy.units.Quantity` or float, optional
         Fold on this period (numbers are days) and plot against phase (-0.5 to 0.5).
     epoch_time : `~astropy.time.Time` or float, optional
@@ -82,7 +87,7 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
     **kwargs
         Passed to `~matplotlib.axes.Axes.errorbar` for the measured points (e.g.
         ``markersize``, ``elinewidth``, ``capsize``); colours and markers come from
-        `alerce_astro.plotting.style`.
+        `alerce_astro.plotting.style` and the survey.
 
     Returns
     -------
@@ -97,9 +102,9 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
 
     Examples
     --------
-    >>> from alerce_astro.lightcurve import build_lightcurve
+    >>> from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
     >>> from alerce_astro.plotting import plot_lightcurve
-    >>> lc = build_lightcurve({"detections": [
+    >>> lc = lightcurve_from_json({"detections": [
     ...     {"mjd": 59000.0, "fid": 1, "magpsf": 18.0, "sigmapsf": 0.1, "isdiffpos": 1},
     ...     {"mjd": 59002.0, "fid": 2, "magpsf": 18.5, "sigmapsf": 0.1, "isdiffpos": -1}],
     ...     "non_detections": [{"mjd": 58998.0, "fid": 1, "diffmaglim": 20.0}]},
@@ -138,13 +143,16 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
     kind = np.asarray(lc["kind"])
     bands = np.asarray(lc["band"])
     y, dy, limit, unit = _y_values(lc, flux)
-    sign = np.nan_to_num(_values(lc["isdiffpos"]), nan=1.0)
+    # Negative subtractions: a negative difference flux (kept in flux_diff by apparent()).
+    negative_flux = _values(lc["flux_diff" if "flux_diff" in lc.colnames else "flux"]) < 0
     finite = np.isfinite(y)
     shown = set()
     opts = {"markersize": 5, "elinewidth": 0.8, "capsize": 0, "linestyle": "none"}
     opts.update(kwargs)
-    for band in _band_order(bands):
-        color = style.band_color(band)
+    survey = lc.survey
+    order = _band_order(bands, survey)
+    for band in order:
+        color = style.band_color(band, survey=survey)
         in_band = bands == band
         if upper_limits:
             sel = in_band & (kind == "upper_limit") & np.isfinite(limit)
@@ -177,10 +185,10 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
                 bars.lines[0].set_gid(f"{band}:forced")
                 shown.add("forced")
         for negative in (False, True):
-            sel = in_band & (kind == "detection") & finite & ((sign == -1) == negative)
+            sel = in_band & (kind == "detection") & finite & (negative_flux == negative)
             if not sel.any():
                 continue
-            marker = style.MARKERS["negative" if negative else "detection"]
+            marker = style.MARKERS["negative"] if negative else _detection_marker(band)
             extra = {"markerfacecolor": "white", "markeredgewidth": 1.2} if negative else {}
             bars = ax.errorbar(x[sel], y[sel], yerr=_err(dy, sel), marker=marker,
                                color=color, zorder=3, **extra, **opts)
@@ -201,7 +209,7 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
     if title:
         ax.set_title(title)  # matplotlib lifts it above a secondary axis
     if legend and shown:
-        ax.legend(handles=_legend_handles(_band_order(bands), shown), loc="best",
+        ax.legend(handles=_legend_handles(order, shown, survey), loc="best",
                   fontsize="small", ncol=2)
     return ax
 
@@ -211,17 +219,38 @@ def _with_magnitudes(lc, wanted):
         return lc
     if wanted == "apparent":
         return lc.apparent()
-    # Back to difference magnitudes from an apparent light curve.
+    # Back to difference magnitudes and fluxes from an apparent light curve.
     out = lc.copy()
     out["mag"], out["mag_err"] = lc["mag_diff"], lc["mag_diff_err"]
+    out["flux"], out["flux_err"] = lc["flux_diff"], lc["flux_diff_err"]
     out.meta["magnitudes"] = "difference"
     return out
 
 
-def _band_order(bands):
+def _band_order(bands, survey):
+    """Bands in wavelength order (from the survey), unknown ones after, no band last."""
     present = set(bands.tolist())
-    order = [b for b in style.BAND_COLORS if b in present]
-    return order + sorted(present - set(order) - {""}) + ([""] if "" in present else [])
+    order = sorted(present - {""}, key=lambda name: band_sort_key(name, survey))
+    return order + ([""] if "" in present else [])
+
+
+def _qualified(band):
+    """The survey of a ``<survey>_<band>`` name (a light curve of several surveys), or None."""
+    found = find_band(band) if isinstance(band, str) and "_" in band else None
+    return found[0] if found is not None else None
+
+
+def _detection_marker(band):
+    survey = _qualified(band)
+    return style.SURVEY_MARKERS.get(survey.name, style.MARKERS["detection"]) if survey \
+        else style.MARKERS["detection"]
+
+
+def _band_label(band):
+    survey = _qualified(band)
+    if survey is not None:
+        return f"{survey.title} {find_band(band)[1].name}"
+    return band or "unknown band"
 
 
 def _first_detection(lc):
@@ -254,7 +283,7 @@ def _x_label(lc):
 
 def _y_values(lc, flux):
     if flux:
-        unit = u.Unit(lc.meta.get("flux_unit", "uJy"))
+        unit = lc["flux"].unit
         return (_values(lc["flux"], unit), _values(lc["flux_err"], unit),
                 _values(lc["limiting_flux"], unit), unit.to_string("unicode"))
     return (_values(lc["mag"], u.mag), _values(lc["mag_err"], u.mag),
@@ -287,11 +316,12 @@ def _add_secondary_axis(ax, which, first):
     return secondary
 
 
-def _legend_handles(bands, shown):
+def _legend_handles(bands, shown, survey):
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], linestyle="none", marker="o", color=style.band_color(b),
-                      label=b or "unknown band") for b in bands]
+    handles = [Line2D([], [], linestyle="none", marker=_detection_marker(b),
+                      color=style.band_color(b, survey=survey), label=_band_label(b))
+               for b in bands]
     grey = "0.35"
     for name in ("detection", "negative", "forced", "upper_limit"):
         if name not in shown:

@@ -1,18 +1,19 @@
 """
-The plotting style: the one place for band colours, markers and image colour maps.
+The plotting style: the one place for markers, image colour maps and colours that are not a
+band's.
 
-Band colours are from Paul Tol's colour-blind-safe "bright" scheme (Tol 2021, "Colour
-Schemes", SRON/EPS/TN/09-002): g blue-green, r red-pink, i yellow-brown, chosen so the three
-bands stay distinct for the common forms of colour blindness and in greyscale print.
+Band colours are facts of each survey's band table (`alerce_astro.surveys`: ZTF uses Paul
+Tol's colour-blind-safe "bright" scheme, LSST Rubin's palette); `band_color` looks them up.
 """
 
-#: Colour of each ZTF band (by name).
-BAND_COLORS = {"g": "#228833", "r": "#EE6677", "i": "#CCBB44"}
 #: Fallback colour for an unknown band.
 OTHER_COLOR = "#BBBBBB"
 #: Markers: detections, upper limits (downward triangles), negative-subtraction detections,
 #: forced photometry.
 MARKERS = {"detection": "o", "upper_limit": "v", "negative": "s", "forced": "D"}
+#: Detection marker of each survey in a light curve that joins several (band names
+#: ``ztf_g``, ``lsst_g``): the surveys' g bands differ in colour only slightly.
+SURVEY_MARKERS = {"ztf": "o", "lsst": "h"}
 #: Transparency of forced photometry (drawn lighter than alert detections).
 FORCED_ALPHA = 0.35
 #: Transparency of upper limits.
@@ -36,17 +37,30 @@ CATALOG_COLORS = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA337
 CATALOG_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
-def band_color(band):
+def band_color(band, survey=None):
     """
-    The colour of a band, given by name (``"g"``) or ZTF filter id (``1``).
+    The colour of a band, from its survey's band table.
+
+    Parameters
+    ----------
+    band : str or int
+        A band name (``"g"``) or wire code of ``survey``, or a ``<survey>_<band>`` name
+        (``"lsst_g"``) of a light curve that joins several surveys.
+    survey : str or `~alerce_astro.surveys.Survey`, optional
+        The survey of plain names and codes.
+
+    Returns
+    -------
+    str
+        A matplotlib colour; `OTHER_COLOR` for a band no survey knows.
 
     Examples
     --------
-    >>> band_color("r"), band_color(1)
-    ('#EE6677', '#228833')
+    >>> band_color("r", survey="ztf"), band_color(1, survey="ztf"), band_color("lsst_u")
+    ('#EE6677', '#228833', '#0c71ff')
     """
-    from ..surveys.ztf import band_name
+    from ..lightcurve.bands import find_band
+    from ..surveys import get_survey
 
-    if not isinstance(band, str):
-        band = band_name(band)
-    return BAND_COLORS.get(band, OTHER_COLOR)
+    found = find_band(band, None if survey is None else get_survey(survey))
+    return found[1].color if found is not None else OTHER_COLOR

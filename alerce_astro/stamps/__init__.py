@@ -9,15 +9,8 @@ The query methods (`~alerce_astro.AlerceClass.get_stamps`, ``get_images``, ``get
 
 from .cutouts import MAX_DECOMPRESSED_BYTES, STAMP_TYPES, Cutout, decompress, read_cutout
 from .stampset import StampSet, make_stamp
-from .wcs import (
-    ACCURACY,
-    CUTOUT_SIZE,
-    ZTF_PIXEL_SCALE,
-    cutout_wcs,
-    locate_in_difference,
-    reference_pixel,
-)
+from .wcs import ACCURACY, cutout_wcs, locate_in_difference, reference_pixel
 
 __all__ = ["StampSet", "STAMP_TYPES", "Cutout", "read_cutout", "decompress",
            "MAX_DECOMPRESSED_BYTES", "make_stamp", "cutout_wcs", "reference_pixel",
-           "locate_in_difference", "ZTF_PIXEL_SCALE", "CUTOUT_SIZE", "ACCURACY"]
+           "locate_in_difference", "ACCURACY"]

@@ -178,8 +178,8 @@ def read_cutout(body, *, source="the stamp", limit=MAX_DECOMPRESSED_BYTES):
         raw = body  # already decompressed by something on the way
     else:
         raise ResponseFormatError(
-            f"{source} is not a gzip-compressed FITS file ({len(body)} bytes, starting "
-            f"{body[:20]!r})")
+            f"{source} is not a gzip-compressed FITS file ({len(body)} bytes); it starts "
+            f"with: {_preview(body)}")
     if raw[:6] != b"SIMPLE":
         raise ResponseFormatError(
             f"{source} decompresses to something that is not FITS ({len(raw)} bytes, "
@@ -187,6 +187,14 @@ def read_cutout(body, *, source="the stamp", limit=MAX_DECOMPRESSED_BYTES):
     header, data_start = _read_header(raw, source)
     data = _read_image(raw, header, data_start, source)
     return Cutout(data, header)
+
+
+def _preview(body, limit=200):
+    """The start of an answer that is not a cutout (an error page, JSON), as one short line.
+
+    (Plain text only: the data model does not import the transport's error dialects.)"""
+    text = " ".join(body[:4 * limit].decode("utf-8", errors="replace").split())
+    return (text[:limit] + "...") if len(text) > limit else (text or "(empty body)")
 
 
 def _read_header(raw, source):

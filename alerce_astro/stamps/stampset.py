@@ -11,8 +11,10 @@ from astropy.io import fits
 from astropy.nddata import NDDataRef
 from astropy.time import Time
 
+from ..exceptions import InvalidQueryError
+from ..surveys import ZTF, get_survey, survey_of_oid
 from .cutouts import STAMP_TYPES
-from .wcs import ACCURACY, ZTF_PIXEL_SCALE, cutout_wcs, flip_reference
+from .wcs import ACCURACY, cutout_wcs, flip_reference
 
 __all__ = ["StampSet", "make_stamp", "PIXEL_ORDER_FILE", "PIXEL_ORDER_NORTH_UP"]
 
@@ -64,7 +66,7 @@ def make_stamp(data, *, kind, meta, reference, unit=u.DN, north_up=False, header
         "type": kind,
         "pixel_order": PIXEL_ORDER_NORTH_UP if north_up else PIXEL_ORDER_FILE,
         "reference_pixel": (float(reference[0]), float(reference[1])),
-        "pixel_scale": ZTF_PIXEL_SCALE,
+        "pixel_scale": ZTF.pixel_scale,
         "wcs_approximate": True,
         "wcs_accuracy": ACCURACY,
     })
@@ -261,11 +263,12 @@ class StampSet:
 #: meta keys that belong to one image, not to the alert.
 _PER_IMAGE = ("type", "pixel_order", "reference_pixel", "pixel_scale", "wcs_approximate",
               "wcs_accuracy", "header")
-#: Cards the stamp headers get from the alert: (card, meta key, comment).
+#: Cards the stamp headers get from the alert: (card, meta key, comment); "{survey}" and
+#: "{codes}" are the survey's title and band codes.
 _CARDS = (
-    ("OBJECT", "oid", "ZTF object id"),
+    ("OBJECT", "oid", "{survey} object id"),
     ("CANDID", "candid", "alert candidate id"),
-    ("FILTERID", "fid", "ZTF filter id: 1 g, 2 r, 3 i"),
+    ("FILTERID", "fid", "{survey} band code: {codes}"),
     ("MJD-OBS", "mjd", "[d] MJD (UTC) of the observation"),
     ("DATE-OBS", "date", "date of the observation (UTC)"),
     ("CANDRA", "ra", "[deg] candidate right ascension (ICRS)"),
@@ -285,15 +288,28 @@ def _hdulist(kind, stamp):
         header["BUNIT"] = (stamp.unit.to_string("fits") if stamp.unit != u.DN else "DN",
                            "pixel unit (data numbers)")
     header["STAMPTYP"] = (kind, "cutout type: science, template or difference")
+    survey = _survey(stamp.meta)
+    codes = ", ".join(f"{b.code} {b.name}" for b in sorted(survey.bands, key=lambda b: b.code))
     band = stamp.meta.get("band")
     if band:
-        header["FILTER"] = (f"ZTF_{band}", "ZTF band")
+        header["FILTER"] = (f"{survey.name.upper()}_{band}", f"{survey.title} band")
     for card, key, comment in _CARDS:
         value = stamp.meta.get(key)
         if value is not None and not (isinstance(value, float) and np.isnan(value)):
-            header[card] = (value, comment)
+            header[card] = (value, comment.format(survey=survey.title, codes=codes))
     header.update(stamp.wcs.to_header())
     header["WCSAPPRX"] = (True, "the WCS is approximate: see COMMENT")
     for line in textwrap.wrap(ACCURACY, 70):
         header.add_comment(line)
     return fits.HDUList([fits.PrimaryHDU(data=np.asarray(stamp.data), header=header)])
+
+
+def _survey(meta):
+    """The survey of a stamp: ``meta["survey"]``, else that of its oid; ZTF alerts otherwise
+    (the stamps this module reads are ZTF's)."""
+    try:
+        if meta.get("survey") is not None:
+            return get_survey(meta["survey"])
+    except InvalidQueryError:
+        pass
+    return survey_of_oid(meta.get("oid")) or ZTF

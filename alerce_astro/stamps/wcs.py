@@ -13,7 +13,8 @@ data, see ``docs/stamps.rst``):
   clipped side;
 - in the file's pixel order (FITS origin at the lower left), north is down and east is left
   (the image is mirror-reversed); reversing the rows gives north up, east left;
-- ZTF pixels are 1.01 arcsec.
+- ZTF pixels are 1.01 arcsec, and a full cutout is 63 pixels on a side (both facts of
+  `alerce_astro.surveys.ZTF`: ``pixel_scale``, ``cutout_size``).
 
 `cutout_wcs` turns this into a gnomonic (TAN) WCS: reference point the candidate's ra/dec,
 reference pixel the candidate's pixel, CD = diag(-s, -s) in the file's pixel order (or
@@ -26,13 +27,13 @@ import numpy as np
 from astropy import units as u
 from astropy.wcs import WCS
 
-__all__ = ["ZTF_PIXEL_SCALE", "CUTOUT_SIZE", "WCS_NAME", "ACCURACY", "reference_pixel",
-           "locate_in_difference", "cutout_wcs", "flip_reference"]
+from ..surveys import ZTF
 
-#: Angular size of a ZTF pixel.
-ZTF_PIXEL_SCALE = 1.01 * u.arcsec
-#: Side of a full ZTF cutout, in pixels.
-CUTOUT_SIZE = 63
+__all__ = ["WCS_NAME", "ACCURACY", "reference_pixel", "locate_in_difference", "cutout_wcs",
+           "flip_reference"]
+
+# Side of a full ZTF cutout, in pixels (ZTF cutouts are square: smallest = largest side).
+_FULL = ZTF.cutout_size[1]
 #: ``WCSNAME`` of the cutout WCS: says in every header that it is an approximation.
 WCS_NAME = "APPROXIMATE ZTF CUTOUT WCS"
 #: What the approximation is worth; also in every stamp's ``meta["wcs_accuracy"]``.
@@ -68,7 +69,7 @@ def _axis_reference(n, position, subpixel, full):
     return float(base)
 
 
-def reference_pixel(shape, *, xpos=None, ypos=None, subpixel=True, full=CUTOUT_SIZE):
+def reference_pixel(shape, *, xpos=None, ypos=None, subpixel=True, full=_FULL):
     """
     Where the candidate lies in a cutout, in the cutout's own pixel order.
 
@@ -103,7 +104,7 @@ def reference_pixel(shape, *, xpos=None, ypos=None, subpixel=True, full=CUTOUT_S
     return (_axis_reference(nx, xpos, subpixel, full), _axis_reference(ny, ypos, subpixel, full))
 
 
-def locate_in_difference(difference, sign=1, *, full=CUTOUT_SIZE):
+def locate_in_difference(difference, sign=1, *, full=_FULL):
     """
     The candidate's pixel in a clipped cutout, found from the difference image.
 
@@ -161,7 +162,7 @@ def flip_reference(reference, shape):
     return reference[0], (shape[0] - 1) - reference[1]
 
 
-def cutout_wcs(ra, dec, shape, *, reference=None, north_up=False, scale=ZTF_PIXEL_SCALE):
+def cutout_wcs(ra, dec, shape, *, reference=None, north_up=False, scale=ZTF.pixel_scale):
     """
     The approximate TAN WCS of a ZTF cutout.
 

@@ -231,7 +231,6 @@ CANONICAL = ["time", "kind", "band", "band_id", "flux", "flux_err", "mag", "mag_
              "limiting_mag", "detection_id"]
 
 
-@pytest.mark.xfail(strict=False, reason="canonical columns land with branch lcmodel")
 def test_lightcurve_canonical_columns(case):
     lc = _call(case, "get_lightcurve")
     assert lc.colnames[:len(CANONICAL)] == CANONICAL

@@ -8,17 +8,18 @@ from astropy.table import Table
 from astropy.time import Time
 from lc_helpers import forced_rows, maskof
 
-from alerce_astro.lightcurve import AlerceLightCurve, build_lightcurve
+from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
+from alerce_astro.lightcurve import AlerceLightCurve
 
 
 @pytest.fixture(scope="module")
 def full(recorded):
     """A real light curve plus synthetic forced photometry: every kind of column."""
     body = recorded("ZTF20aaelulu")
-    return build_lightcurve(body["lightcurve"], oid="ZTF20aaelulu",
-                            forced=forced_rows("ZTF20aaelulu", n=5),
-                            meta={"url": "http://example.org/" + "x" * 150,
-                                  "service": "ALeRCE", "retrieved": "2024-01-01T00:00:00"})
+    return lightcurve_from_json(body["lightcurve"], oid="ZTF20aaelulu",
+                                forced=forced_rows("ZTF20aaelulu", n=5),
+                                meta={"url": "http://example.org/" + "x" * 150,
+                                      "service": "ALeRCE", "retrieved": "2024-01-01T00:00:00"})
 
 
 def assert_same(a, b):
@@ -38,12 +39,14 @@ def assert_same(a, b):
         if hasattr(va, "value"):
             va, vb = va.value, vb.value
         assert np.array_equal(va, vb), name
-    assert b["candid"].dtype == np.int64
-    assert int(b.detections()["candid"][0]) == 1101542291015015004
+    assert b["detection_id"].dtype == np.int64
+    assert int(b.detections()["detection_id"][0]) == 1101542291015015004
     assert b.meta["oid"] == "ZTF20aaelulu" and b.meta["url"] == a.meta["url"]
     assert isinstance(b.meta["coord"], SkyCoord)
     assert b.meta["coord"].separation(a.meta["coord"]) < 1 * u.uas
     assert b.meta["magnitudes"] == "difference"
+    assert b.meta["survey"] == "ztf" and b.survey.name == "ztf"
+    assert b["flux"].unit == u.uJy and b.bands == a.bands == ["g", "r"]
 
 
 @pytest.mark.parametrize("name", ["lc.ecsv", "lc.fits"])
@@ -89,7 +92,7 @@ def test_folded_round_trip(full, tmp_path):
 
 
 def test_empty_round_trip(tmp_path):
-    empty = build_lightcurve(None, oid="ZTF18acpfwmm")
+    empty = lightcurve_from_json(None, oid="ZTF18acpfwmm")
     empty.write(tmp_path / "empty.ecsv")
     back = AlerceLightCurve.read(tmp_path / "empty.ecsv")
     assert len(back) == 0 and back.colnames == empty.colnames and back.coord is None

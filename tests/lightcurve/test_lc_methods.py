@@ -6,38 +6,34 @@ from astropy import units as u
 from astropy.time import Time, TimeDelta
 from lc_helpers import maskof, num, periodic_detections
 
+from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
 from alerce_astro.exceptions import AlerceWarning
-from alerce_astro.lightcurve import (
-    ZTF_EFFECTIVE_WAVELENGTHS,
-    AlerceLightCurve,
-    build_lightcurve,
-    flux_to_mag,
-    mag_to_flux,
-)
+from alerce_astro.lightcurve import AlerceLightCurve, flux_to_mag, mag_to_flux
 from alerce_astro.lightcurve.periodogram import MultibandPeriodogram
+from alerce_astro.surveys import ZTF
 
 TRUE_PERIOD = 0.5673
 
 
 @pytest.fixture(scope="module")
 def elulu(recorded):
-    return build_lightcurve(recorded("ZTF20aaelulu")["lightcurve"], oid="ZTF20aaelulu")
+    return lightcurve_from_json(recorded("ZTF20aaelulu")["lightcurve"], oid="ZTF20aaelulu")
 
 
 @pytest.fixture(scope="module")
 def variable(recorded):
-    return build_lightcurve(recorded("ZTF18abbuive")["lightcurve"], oid="ZTF18abbuive")
+    return lightcurve_from_json(recorded("ZTF18abbuive")["lightcurve"], oid="ZTF18abbuive")
 
 
 @pytest.fixture(scope="module")
 def periodic():
-    return build_lightcurve(periodic_detections(TRUE_PERIOD), oid="ZTF20aaaaaaa")
+    return lightcurve_from_json(periodic_detections(TRUE_PERIOD), oid="ZTF20aaaaaaa")
 
 
 def test_selections_return_new_light_curves(elulu):
     g = elulu.select_band("g")
     assert isinstance(g, AlerceLightCurve) and g is not elulu
-    assert set(g["band"]) == {"g"} and set(g["fid"]) == {1}
+    assert set(g["band"]) == {"g"} and set(g["band_id"]) == {1}
     assert len(g) + len(elulu.select_band(2)) == len(elulu)
     assert len(elulu.select_band(["g", "r"])) == len(elulu)
     assert len(elulu.detections().select_band("g")) == 31
@@ -47,7 +43,7 @@ def test_selections_return_new_light_curves(elulu):
     # chained selections never touch the original
     before = len(elulu)
     elulu.detections().select_band("r").to_flux()
-    assert len(elulu) == before and "flux" not in elulu.colnames
+    assert len(elulu) == before and "limiting_flux" not in elulu.colnames
 
 
 def test_flux_conversion_values():
@@ -146,8 +142,8 @@ def test_periodogram_recovers_simulated_period(periodic):
 
 
 def test_periodogram_one_band_and_flexible():
-    lc = build_lightcurve(periodic_detections(3.21, n=150, bands=(2,), seed=4),
-                          oid="ZTF20aaaaaaa")
+    lc = lightcurve_from_json(periodic_detections(3.21, n=150, bands=(2,), seed=4),
+                              oid="ZTF20aaaaaaa")
     pg = lc.periodogram(minimum_period=1.0, maximum_period=10.0, method="flexible",
                         samples_per_peak=5)
     assert pg.bands == ["r"]
@@ -229,7 +225,7 @@ def test_sed(elulu):
             10 ** (-0.4 * (num(row["mag"][0]) - 23.9)))
     assert sed.uncertainty.array.shape == (2,)
     assert sed.meta["bands"] == ["g", "r"] and sed.meta["npoints"] == [1, 1]
-    assert ZTF_EFFECTIVE_WAVELENGTHS["i"] == 7829.03 * u.AA
+    assert ZTF.band("i").wavelength == 7829.03 * u.AA
     single = elulu.sed(58855.6, window=0.2)
     assert single.meta["bands"] == ["r"]
     with pytest.raises(ValueError, match="window"):

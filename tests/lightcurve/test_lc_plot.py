@@ -9,8 +9,9 @@ import pytest
 from astropy import units as u
 from lc_helpers import forced_rows, periodic_detections
 
-from alerce_astro.lightcurve import build_lightcurve
+from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
 from alerce_astro.plotting import plot_lightcurve, style
+from alerce_astro.surveys import ZTF
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -25,12 +26,12 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def elulu(recorded):
-    return build_lightcurve(recorded("ZTF20aaelulu")["lightcurve"], oid="ZTF20aaelulu")
+    return lightcurve_from_json(recorded("ZTF20aaelulu")["lightcurve"], oid="ZTF20aaelulu")
 
 
 @pytest.fixture(scope="module")
 def variable(recorded):
-    return build_lightcurve(recorded("ZTF18abbuive")["lightcurve"], oid="ZTF18abbuive")
+    return lightcurve_from_json(recorded("ZTF18abbuive")["lightcurve"], oid="ZTF18abbuive")
 
 
 def by_gid(ax, gid):
@@ -50,12 +51,12 @@ def test_points_are_where_the_data_are(elulu):
     assert np.allclose(line.get_xdata(), det_g.time.mjd)
     assert np.allclose(line.get_ydata(), mags(det_g))
     assert line.get_marker() == style.MARKERS["detection"]
-    assert to_rgb(line.get_color()) == to_rgb(style.BAND_COLORS["g"])
+    assert to_rgb(line.get_color()) == to_rgb(ZTF.band("g").color)
     limits = by_gid(ax, "r:upper_limit")
     ul_r = elulu.upper_limits().select_band("r")
     assert limits.get_marker() == "v"
     assert np.allclose(limits.get_ydata(), ul_r["limiting_mag"].to_value(u.mag))
-    assert to_rgb(limits.get_color()) == to_rgb(style.BAND_COLORS["r"])
+    assert to_rgb(limits.get_color()) == to_rgb(ZTF.band("r").color)
     assert ax.yaxis_inverted()
     assert ax.get_title() == "ZTF20aaelulu"
     assert ax.get_xlabel() == "MJD (UTC)" and "Difference magnitude" in ax.get_ylabel()
@@ -107,7 +108,7 @@ def test_pixels_show_each_point_in_its_band_colour(elulu):
     for i in range(0, len(det), 7):
         band = det["band"][i]
         dist, row = _colour_near(image, ax, det.time.mjd[i], mags(det)[i],
-                                 style.BAND_COLORS[band])
+                                 ZTF.band(band).color)
         assert dist < 0.08, f"no {band} pixel at detection {i}"
         rows.append((mags(det)[i], row))
     # inverted axis: the brighter the point, the higher on the image (smaller row)
@@ -116,8 +117,8 @@ def test_pixels_show_each_point_in_its_band_colour(elulu):
     # band colours are there, and no i-band colour anywhere
     def share(colour):
         return np.mean(np.sqrt(((image - np.array(to_rgb(colour))) ** 2).sum(-1)) < 0.05)
-    assert share(style.BAND_COLORS["g"]) > 0.002 and share(style.BAND_COLORS["r"]) > 0.002
-    assert share(style.BAND_COLORS["i"]) == 0
+    assert share(ZTF.band("g").color) > 0.002 and share(ZTF.band("r").color) > 0.002
+    assert share(ZTF.band("i").color) == 0
 
 
 def test_upper_limit_pixels_are_below_detections_at_faint_magnitudes(elulu):
@@ -127,7 +128,7 @@ def test_upper_limit_pixels_are_below_detections_at_faint_magnitudes(elulu):
     ul = elulu.upper_limits()
     # the upper limits are light (alpha) band colours: blend of the colour with white
     for i in range(len(ul)):
-        colour = np.array(to_rgb(style.BAND_COLORS[ul["band"][i]]))
+        colour = np.array(to_rgb(ZTF.band(ul["band"][i]).color))
         blend = style.LIMIT_ALPHA * colour + (1 - style.LIMIT_ALPHA)
         dist, _ = _colour_near(image, ax, ul.time.mjd[i], ul["limiting_mag"][i].value, blend)
         assert dist < 0.15, f"upper limit {i} not drawn"
@@ -146,7 +147,7 @@ def test_flux_plot(variable):
 
 
 def test_folded_plot():
-    lc = build_lightcurve(periodic_detections(0.5673, n=200), oid="ZTF20aaaaaaa")
+    lc = lightcurve_from_json(periodic_detections(0.5673, n=200), oid="ZTF20aaaaaaa")
     ax = lc.plot(period=0.5673 * u.d, epoch_time=58500.0)
     x = np.concatenate([line.get_xdata() for line in ax.get_lines()
                         if line.get_gid() and ":" in line.get_gid()])
@@ -184,8 +185,8 @@ def test_secondary_axes(elulu):
 
 
 def test_forced_photometry_is_lighter():
-    lc = build_lightcurve({"detections": [], "non_detections": []}, oid="ZTF21aaaaaaa",
-                          forced=forced_rows("ZTF21aaaaaaa", n=12))
+    lc = lightcurve_from_json({"detections": [], "non_detections": []}, oid="ZTF21aaaaaaa",
+                              forced=forced_rows("ZTF21aaaaaaa", n=12))
     ax = lc.plot()
     points = by_gid(ax, "g:forced")
     assert points.get_marker() == style.MARKERS["forced"]
@@ -208,14 +209,14 @@ def test_given_axes_are_used_and_returned(elulu):
 
 
 def test_empty_light_curve_plots():
-    ax = build_lightcurve(None, oid="ZTF18acpfwmm").plot()
+    ax = lightcurve_from_json(None, oid="ZTF18acpfwmm").plot()
     assert ax.get_title() == "ZTF18acpfwmm" and ax.get_legend() is None
 
 
 def test_five_thousand_points_build_plot_and_draw(recorded):
     body = recorded("ZTF18abbuive")["lightcurve"]
     big = {"detections": body["detections"] * 8, "non_detections": body["non_detections"]}
-    lc = build_lightcurve(big, oid="ZTF18abbuive")
+    lc = lightcurve_from_json(big, oid="ZTF18abbuive")
     ax = lc.plot(secondary_axis="date")
     ax.figure.canvas.draw()
     assert len(lc) == 5106

@@ -33,7 +33,7 @@ def test_values_match_query_detections(fresh_recorded_client):
     det = fresh_recorded_client.query_detections("ZTF18abbuive")
     assert len(det) == 608 == len(lc.detections())
     assert det["candid"].dtype == np.int64 and det["band"][0] in ("g", "r")
-    assert np.array_equal(np.asarray(det["candid"]), np.asarray(lc.detections()["candid"]))
+    assert np.array_equal(np.asarray(det["candid"]), np.asarray(lc.detections()["detection_id"]))
     assert np.allclose(np.asarray(det["magpsf"]), lc.detections()["mag"].to_value(u.mag))
     assert det["magpsf"].unit == u.mag and det["oid"][0] == "ZTF18abbuive"
 
@@ -116,8 +116,8 @@ def test_lightcurve_with_forced_photometry(forced_client, forced_server):
     forced = lc.forced()
     assert num(forced["mag"][1]) == pytest.approx(18.1)
     assert forced["forced_candid"][0] == f"{FORCED_OID}2000000000000"
-    assert all(maskof(forced["candid"]))
-    assert not any(maskof(lc.detections()["candid"]))
+    assert all(maskof(forced["detection_id"]))
+    assert not any(maskof(lc.detections()["detection_id"]))
     assert lc.meta["forced_photometry_url"].endswith(f"/forced-photometry/{FORCED_OID}")
     assert np.all(np.diff(lc.time.mjd) >= 0)
 

@@ -408,13 +408,13 @@ def _check_lightcurve(data):
 
 
 def _check_lightcurve_payload(body, forced):
-    from alerce_astro.lightcurve.build import build_lightcurve
+    from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
 
     count("fuzz examples")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            lc = build_lightcurve(body, oid=OID, forced=forced)
+            lc = lightcurve_from_json(body, oid=OID, forced=forced)
         except (TypeError, ResponseFormatError):
             # Documented: the body is not a dict or null, or its lists hold non-objects.
             lists = [body.get(k) for k in ("detections", "non_detections")] if isinstance(
@@ -431,7 +431,7 @@ def _check_lightcurve_payload(body, forced):
     left_out = sum(not _usable_mjd(r.get("mjd")) for r in rows)
     assert len(lc) == len(rows) - left_out
     assert any("without a usable mjd" in str(w.message) for w in caught) == (left_out > 0)
-    assert {"time", "kind", "fid", "band", "mag"} <= set(lc.colnames)
+    assert {"time", "kind", "band_id", "band", "mag"} <= set(lc.colnames)
 
 
 @pytest.mark.parametrize(("body", "forced"), [

@@ -6,14 +6,9 @@ from astropy import units as u
 from astropy.coordinates import SkyCoord
 from stamp_helpers import alert_folders, read_alert
 
-from alerce_astro.stamps import (
-    ZTF_PIXEL_SCALE,
-    cutout_wcs,
-    locate_in_difference,
-    read_cutout,
-    reference_pixel,
-)
+from alerce_astro.stamps import cutout_wcs, locate_in_difference, read_cutout, reference_pixel
 from alerce_astro.stamps.wcs import WCS_NAME, flip_reference
+from alerce_astro.surveys import ZTF
 
 # Alerts whose difference image holds one clean, bright (S/N > 15) point source: the others
 # of that brightness are subtraction residuals of bright stars (dipoles) or faint.
@@ -58,7 +53,7 @@ def test_centre_scale_and_orientation(north_up):
     centre = w.pixel_to_world(31, 31)
     assert centre.separation(SkyCoord(ra * u.deg, dec * u.deg)) < 1e-6 * u.arcsec
     assert w.wcs.name == WCS_NAME and w.pixel_shape == (63, 63)
-    s = ZTF_PIXEL_SCALE.to_value(u.deg)
+    s = ZTF.pixel_scale.to_value(u.deg)
     np.testing.assert_allclose(w.pixel_scale_matrix, [[-s, 0], [0, s if north_up else -s]])
     step_x = w.pixel_to_world(32, 31)
     step_y = w.pixel_to_world(31, 32)

@@ -43,13 +43,13 @@ class ZtfService(Service):
     position_in_image = staticmethod(stamp_columns.position_in_image)
 
     def lightcurve(self, data, *, oid, forced=None, non_detections=True, meta=None):
-        from ...lightcurve.build import build_lightcurve
+        from .photometry import lightcurve_from_json
 
-        return build_lightcurve(data, oid=oid, forced=forced, non_detections=non_detections,
-                                meta=meta)
+        return lightcurve_from_json(data, oid=oid, forced=forced,
+                                    non_detections=non_detections, meta=meta)
 
     def forced_photometry_rows(self, rows):
-        from ...lightcurve.build import flatten_forced_photometry
+        from ..lightcurve_v2.photometry import flatten_forced_photometry
 
         return flatten_forced_photometry(rows)
 
