@@ -17,7 +17,9 @@ FastAPI applications behind nginx. What a client sees of that stack is modelled 
   ``Location`` loses that prefix);
 * Starlette's CORS middleware (``allow_origins=["*"]``, credentials allowed);
 * the gateway's gzip: JSON answers of 200/403/404 of at least ``min_length`` bytes get
-  ``Vary: Accept-Encoding`` and are gzipped when the request accepts it (nginx's rules).
+  ``Vary: Accept-Encoding`` and are gzipped when the request accepts it (nginx's rules);
+* ``/openapi.json``: the OpenAPI 3.1 document FastAPI generates from the routes (names,
+  operation ids, parameter schemas, response models, the 422 answer).
 
 A service is a `FastAPIApp` of `Route` objects. A route's endpoint gets the request and its
 parsed parameters as keyword arguments and returns JSON-able content or a `Response`; it raises
@@ -31,7 +33,7 @@ import json
 import re
 from urllib.parse import quote
 
-__all__ = ["Param", "Route", "FastAPIApp", "Response", "HTTPException", "Uncaught",
+__all__ = ["Param", "Route", "Model", "FastAPIApp", "Response", "HTTPException", "Uncaught",
            "RequestValidationError", "parse_query", "parse_int", "parse_float", "parse_bool",
            "render_json", "json_response", "plain_text", "accepts_gzip", "gzip_json"]
 
@@ -287,6 +289,7 @@ def parse_bool(value):
 
 
 _PARSERS = {"str": str, "int": parse_int, "float": parse_float, "bool": parse_bool}
+_SCHEMA_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
 
 class Param:
@@ -305,11 +308,14 @@ class Param:
         No default: a missing parameter is a 422 ``missing`` error.
     default : object
         The value when the parameter is absent.
+    nullable : bool
+        Declared ``X | None`` (only the OpenAPI schema differs: ``anyOf`` with null).
     """
 
-    __slots__ = ("name", "type", "many", "required", "default")
+    __slots__ = ("name", "type", "many", "required", "default", "nullable")
 
-    def __init__(self, name, type="str", *, many=False, required=False, default=None):
+    def __init__(self, name, type="str", *, many=False, required=False, default=None,
+                 nullable=False):
         if type not in _PARSERS:
             raise ValueError(f"unknown parameter type {type!r}")
         self.name = name
@@ -317,6 +323,18 @@ class Param:
         self.many = many
         self.required = required
         self.default = default
+        self.nullable = nullable
+
+    def schema(self):
+        """The parameter's JSON schema in FastAPI's OpenAPI document."""
+        inner = {"type": _SCHEMA_TYPES[self.type]}
+        if self.many:
+            inner = {"type": "array", "items": inner}
+        out = {"anyOf": [inner, {"type": "null"}]} if self.nullable else dict(inner)
+        if not self.required and self.default is not None:
+            out["default"] = self.default
+        out["title"] = self.name.replace("_", " ").title()
+        return out
 
     def __repr__(self):
         return f"Param({self.name!r}, {self.type!r})"
@@ -465,6 +483,54 @@ def gzip_json(request, status, headers, body, *, min_length=1024, method=None):
     return status, headers, body
 
 
+# ---------------------------------------------------------------------------- models
+class Model:
+    """
+    A pydantic response model, for the OpenAPI document only.
+
+    Parameters
+    ----------
+    name : str
+        The model's class name.
+    fields : sequence of (str, object)
+        Required fields: ``"str"``, ``"int"``, ``"float"``, ``"dict[str]"`` (a dict of
+        strings), a `Model` or ``("list", Model)``.
+    """
+
+    def __init__(self, name, fields):
+        self.name = name
+        self.fields = tuple(fields)
+
+    def ref(self):
+        return {"$ref": f"#/components/schemas/{self.name}"}
+
+    def schema(self):
+        """The model's JSON schema (as pydantic v2 writes it)."""
+        props = {}
+        for field, kind in self.fields:
+            title = field.replace("_", " ").title()
+            if isinstance(kind, tuple):
+                props[field] = {"items": kind[1].ref(), "type": "array", "title": title}
+            elif isinstance(kind, Model):
+                props[field] = {**kind.ref(), "title": title}
+            elif kind == "dict[str]":
+                props[field] = {"additionalProperties": {"type": "string"}, "type": "object",
+                                "title": title}
+            else:
+                props[field] = {"type": _SCHEMA_TYPES[kind], "title": title}
+        return {"properties": props, "type": "object",
+                "required": [f for f, _ in self.fields], "title": self.name}
+
+    def models(self):
+        """This model and the models it refers to."""
+        out = {self.name: self}
+        for _, kind in self.fields:
+            inner = kind[1] if isinstance(kind, tuple) else kind
+            if isinstance(inner, Model):
+                out.update(inner.models())
+        return out
+
+
 # ---------------------------------------------------------------------------- routing
 _PATH_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)}")
 
@@ -483,15 +549,30 @@ class Route:
         The query parameters, in signature order.
     methods : sequence of str
         The methods (FastAPI routes do not add HEAD to GET).
+    name : str, optional
+        The name of the service's route function (the OpenAPI summary and operation id);
+        by default the endpoint's name.
+    description : str, optional
+        The OpenAPI description (the function's docstring in the service).
+    include_in_schema : bool
+        List the route in the OpenAPI document.
+    response_model : `Model` or ("list", `Model`), optional
+        The route's response model (its OpenAPI 200 schema).
     """
 
-    __slots__ = ("path", "endpoint", "params", "methods", "regex")
+    __slots__ = ("path", "endpoint", "params", "methods", "regex", "name", "description",
+                 "include_in_schema", "response_model")
 
-    def __init__(self, path, endpoint, params=(), methods=("GET",)):
+    def __init__(self, path, endpoint, params=(), methods=("GET",), *, name=None,
+                 description=None, include_in_schema=True, response_model=None):
+        self.response_model = response_model
         self.path = path
         self.endpoint = endpoint
         self.params = tuple(params)
         self.methods = tuple(methods)
+        self.name = name or getattr(endpoint, "__name__", "endpoint")
+        self.description = description
+        self.include_in_schema = include_in_schema
         pattern = "".join(
             f"(?P<{part}>[^/]+)" if i % 2 else re.escape(part)
             for i, part in enumerate(_PATH_PARAM.split(path)))
@@ -501,6 +582,46 @@ class Route:
         """The path parameters when ``path`` matches, else None."""
         found = self.regex.fullmatch(path)
         return None if found is None else found.groupdict()
+
+    def operation(self, method):
+        """The route's OpenAPI operation object for ``method`` (as FastAPI generates it)."""
+        op = {"summary": self.name.replace("_", " ").title()}
+        if self.description:
+            op["description"] = self.description
+        unique = re.sub(r"\W", "_", f"{self.name}{self.path}") + f"_{method.lower()}"
+        op["operationId"] = unique
+        if self.params:
+            op["parameters"] = [{"name": p.name, "in": "query", "required": p.required,
+                                 "schema": p.schema()} for p in self.params]
+        model = self.response_model
+        if isinstance(model, tuple):
+            schema = {"type": "array", "items": model[1].ref(),
+                      "title": f"Response_{unique}".replace("_", " ").title()}
+        else:
+            schema = model.ref() if model is not None else {}
+        op["responses"] = {"200": {"description": "Successful Response",
+                                   "content": {"application/json": {"schema": schema}}}}
+        if self.params:
+            op["responses"]["422"] = {
+                "description": "Validation Error",
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}
+        return op
+
+
+#: FastAPI's schemas of its 422 answer.
+VALIDATION_SCHEMAS = {
+    "HTTPValidationError": {
+        "properties": {"detail": {"items": {"$ref": "#/components/schemas/ValidationError"},
+                                  "type": "array", "title": "Detail"}},
+        "type": "object", "title": "HTTPValidationError"},
+    "ValidationError": {
+        "properties": {"loc": {"items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                               "type": "array", "title": "Location"},
+                       "msg": {"type": "string", "title": "Message"},
+                       "type": {"type": "string", "title": "Error Type"}},
+        "type": "object", "required": ["loc", "msg", "type"], "title": "ValidationError"},
+}
 
 
 class FastAPIApp:
@@ -514,11 +635,41 @@ class FastAPIApp:
     cors : bool
         Wrap the app in Starlette's CORS middleware (``allow_origins=["*"]``,
         ``allow_credentials=True``, all methods and headers).
+    openapi_url : str or None
+        Where FastAPI serves the OpenAPI document (not itself listed in it).
     """
 
-    def __init__(self, routes, *, cors=True):
+    def __init__(self, routes, *, cors=True, openapi_url="/openapi.json"):
         self.routes = list(routes)
         self.cors = cors
+        if openapi_url:
+            self.routes.insert(0, Route(openapi_url, self.openapi_endpoint,
+                                        include_in_schema=False))
+
+    def openapi(self):
+        """The OpenAPI document of the app (FastAPI's ``app.openapi()``)."""
+        paths = {}
+        schemas = {}
+        for route in self.routes:
+            if not route.include_in_schema:
+                continue
+            for method in route.methods:
+                paths.setdefault(route.path, {})[method.lower()] = route.operation(method)
+            if route.params:
+                schemas.update(VALIDATION_SCHEMAS)
+            model = route.response_model
+            model = model[1] if isinstance(model, tuple) else model
+            if model is not None:
+                schemas.update({k: m.schema() for k, m in model.models().items()})
+        doc = {"openapi": "3.1.0", "info": {"title": "FastAPI", "version": "0.1.0"},
+               "paths": paths}
+        if schemas:
+            doc["components"] = {"schemas": dict(sorted(schemas.items()))}
+        return doc
+
+    def openapi_endpoint(self, request):
+        """The route answering the OpenAPI document."""
+        return self.openapi()
 
     # -------------------------------------------------------------- entry point
     def handle(self, request, path=None):
