@@ -111,9 +111,8 @@ class Dataset:
     def __init__(self, paths, *, resident_bytes=RESIDENT_BYTES):
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
+        # no folder: an empty dataset (a server given only multisurvey data)
         self.paths = [Path(p) for p in paths]
-        if not self.paths:
-            raise ValueError("no dataset folder given")
         #: oid -> path of its object file (every object file, with or without an object row)
         self.files = {}
         #: oids of the objects that have an object row, in "database" order

@@ -11,6 +11,9 @@ service        prefix               what
 ``stamps``     ``/stamps``          stamp service (cutouts, alert packets)
 ``catshtm``    ``/catshtm``         catsHTM cone searches and crossmatches
 =============  ===================  ==========================================
+
+The multisurvey (LSST) API is mounted at the root of the same host (``urls["multisurvey"]``):
+``/<svc>_api/...`` as ALeRCE's ``api-lsst`` host serves it (`alerce_astro.offline.multisurvey`).
 """
 
 import json
@@ -29,10 +32,11 @@ from .catshtm_api import CatshtmApi
 from .dataset import load_dataset
 from .faults import FaultPlan, failure_body
 from .lightcurve_api import LightcurveApi
+from .multisurvey import MultisurveyGateway, load_multisurvey, split_data
 from .stamps_api import StampsApi
 from .ztf_api import ZtfApi, html_not_found, json_response
 
-__all__ = ["SampleServer", "serve", "SERVICE_PREFIXES"]
+__all__ = ["SampleServer", "serve", "SERVICE_PREFIXES", "MULTISURVEY_PREFIX"]
 
 #: service name -> path prefix
 SERVICE_PREFIXES = {
@@ -41,6 +45,9 @@ SERVICE_PREFIXES = {
     "stamps": "/stamps",
     "catshtm": "/catshtm",
 }
+
+#: the multisurvey API's host root (its apps answer under ``/<svc>_api``)
+MULTISURVEY_PREFIX = ""
 
 _MULTI_SLASH = re.compile("/{2,}")
 
@@ -181,6 +188,8 @@ class _Handler(BaseHTTPRequestHandler):
                 service, prefix = name, pre
                 rest = _MULTI_SLASH.sub("/", path[len(pre):]) or "/"
                 break
+        if service is None and MultisurveyGateway.claims(path):
+            service, prefix, rest = "multisurvey", MULTISURVEY_PREFIX, path
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         entry = {"method": method, "path": raw_path, "query": query,
                  "headers": dict(self.headers.items()), "service": service, "status": None}
@@ -241,7 +250,9 @@ class SampleServer:
     ----------
     data : path-like, sequence of path-like, `~alerce_astro.offline.Dataset` or None
         Dataset folder(s) to serve (merged); None serves the built-in sample
-        (`alerce_astro.offline.sample_dataset_path`).
+        (`alerce_astro.offline.sample_dataset_path`). Multisurvey (LSST) dataset folders
+        and cutouts folders among them are served by the multisurvey API
+        (`alerce_astro.offline.multisurvey.dataset`), the others by the ZTF services.
     latency : float
         Seconds added to every request.
     failure_rate : float
@@ -254,6 +265,11 @@ class SampleServer:
         Probability that an answer is cut short (full ``Content-Length``, partial body).
     retry_after : int
         ``Retry-After`` header value of injected 429 answers.
+    busy_limit : int, optional
+        Load shedding of the multisurvey API: a request to it while more than ``busy_limit``
+        requests are in flight on the server (itself included) is answered 503
+        ``Service busy, please retry`` (``text/plain``, ``Retry-After: 1``), as ALeRCE's pods
+        do above 5. None (the default) never sheds load.
     seed : int
         Seed of the fault decisions: the same seed gives the same faults.
     port : int
@@ -271,10 +287,14 @@ class SampleServer:
 
     def __init__(self, data=None, *, latency=0.0, failure_rate=0.0, failure_status=(500,),
                  drop_rate=0.0, truncate_rate=0.0, retry_after=1, seed=0, port=0,
-                 host="127.0.0.1"):
+                 host="127.0.0.1", busy_limit=None):
         if data is None:
             data = _builtin_sample_path()
-        self.dataset = load_dataset(data)
+        ztf_data, multisurvey_data = split_data(data)
+        self.dataset = load_dataset(ztf_data[0] if len(ztf_data) == 1 else ztf_data)
+        #: the multisurvey (LSST) dataset (empty when no such folder was given)
+        self.multisurvey = load_multisurvey(multisurvey_data)
+        self.busy_limit = busy_limit
         self.faults = FaultPlan(latency=latency, failure_rate=failure_rate,
                                 failure_status=failure_status, drop_rate=drop_rate,
                                 truncate_rate=truncate_rate, retry_after=retry_after, seed=seed)
@@ -287,6 +307,8 @@ class SampleServer:
             "lightcurve": LightcurveApi(self.dataset),
             "stamps": StampsApi(self.dataset),
             "catshtm": CatshtmApi(self.dataset),
+            "multisurvey": MultisurveyGateway(self.multisurvey, busy_limit=busy_limit,
+                                              in_flight=lambda: self._in_flight),
         }
         self._requests = []
         self._injections = []
@@ -357,9 +379,12 @@ class SampleServer:
 
     @property
     def urls(self):
-        """Base URL of each service: ``{"ztf", "lightcurve", "stamps", "catshtm"}``."""
+        """Base URL of each service: ``{"ztf", "lightcurve", "stamps", "catshtm",
+        "multisurvey"}`` (the multisurvey host root: its apps are under ``/<svc>_api``)."""
         url = self.url
-        return {name: url + prefix for name, prefix in SERVICE_PREFIXES.items()}
+        urls = {name: url + prefix for name, prefix in SERVICE_PREFIXES.items()}
+        urls["multisurvey"] = url + MULTISURVEY_PREFIX
+        return urls
 
     def client(self, **kwargs):
         """
@@ -379,12 +404,19 @@ class SampleServer:
         `~alerce_astro.AlerceClass`
         """
         from alerce_astro import AlerceClass
+        from alerce_astro.exceptions import InvalidQueryError
 
         if "cache_location" not in kwargs:
             if self._cache_dir is None:
                 self._cache_dir = tempfile.mkdtemp(prefix="alerce-sample-cache-")
             kwargs["cache_location"] = self._cache_dir
-        return AlerceClass(urls=self.urls, **kwargs)
+        urls = self.urls
+        try:
+            return AlerceClass(urls=urls, **kwargs)
+        except InvalidQueryError:
+            # a client without the multisurvey API refuses its key: give it the others
+            del urls["multisurvey"]
+            return AlerceClass(urls=urls, **kwargs)
 
     # ------------------------------------------------------------------ request log
     @property

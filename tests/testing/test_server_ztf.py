@@ -36,7 +36,8 @@ def test_urls_and_url(recorded_server):
     url = recorded_server.url
     assert url.startswith("http://127.0.0.1:")
     assert recorded_server.urls == {"ztf": url + "/ztf/v1", "lightcurve": url + "/v2/lightcurve",
-                                    "stamps": url + "/stamps", "catshtm": url + "/catshtm"}
+                                    "stamps": url + "/stamps", "catshtm": url + "/catshtm",
+                                    "multisurvey": url}
 
 
 def test_object_body_is_exact(recorded_server, aaelulu):
