@@ -30,6 +30,11 @@ def lsst_cutouts_dir():
 
 
 @pytest.fixture(scope="session")
+def ztf_recorded_dir():
+    return _need(FIXTURES / "recorded")
+
+
+@pytest.fixture(scope="session")
 def lsst_server(lsst_recorded_dir, lsst_cutouts_dir):
     """A server over lsst-recorded with the real cutouts."""
     with SampleServer([lsst_recorded_dir, lsst_cutouts_dir]) as server:

@@ -189,30 +189,36 @@ def split_data(data):
 def _top_level(text, keys):
     """Values of the top-level ``keys`` of the JSON object ``text`` without parsing the rest.
 
-    Finds ``"key":`` and checks it sits at depth one by counting brackets before it; raises
-    ValueError when unsure, so that the caller parses the whole text.
+    Finds every ``"key":`` and keeps those at depth one, counting brackets once from the
+    start of the text (a bracket inside a string could fool the count: more than one hit for a
+    key raises ValueError, so that the caller parses the whole text).
     """
-    out = {}
+    hits = []
     for key in keys:
         token = f'"{key}":'
         start = 0
-        found = []
         while True:
             p = text.find(token, start)
             if p < 0:
                 break
+            hits.append((p, key, len(token)))
             start = p + 1
-            depth = (text.count("{", 0, p) + text.count("[", 0, p)
-                     - text.count("}", 0, p) - text.count("]", 0, p))
-            if depth == 1:
-                found.append(p)
-        if len(found) > 1:
+    hits.sort()
+    out = {}
+    depth = 0
+    last = 0
+    for p, key, size in hits:
+        depth += (text.count("{", last, p) + text.count("[", last, p)
+                  - text.count("}", last, p) - text.count("]", last, p))
+        last = p
+        if depth != 1:
+            continue
+        if key in out:
             raise ValueError("ambiguous")
-        if found:
-            idx = found[0] + len(token)
-            while text[idx] in " \t\r\n":
-                idx += 1
-            out[key], _ = _DECODER.raw_decode(text, idx)
+        idx = p + size
+        while text[idx] in " \t\r\n":
+            idx += 1
+        out[key], _ = _DECODER.raw_decode(text, idx)
     return out
 
 
@@ -511,7 +517,8 @@ def derive_object_row(obj, bundle):
     The ``object`` row of an object without one in its bundle (a solar-system object).
 
     Computed from the detections with the formulas of ALeRCE's magstats step: the
-    inverse-variance weighted mean of ra/dec (weights ``1/raErr**2``), sigma ``sqrt(1/sum(w))``.
+    inverse-variance weighted mean of ra/dec (weights ``1/raErr**2`` computed in float32, as
+    the alert's errors are), sigma ``sqrt(1/sum(w))``.
     """
     status, lc = answer(bundle, "lightcurve")
     dets = list((lc or {}).get("detections") or ()) if status == 200 else []
@@ -524,7 +531,7 @@ def derive_object_row(obj, bundle):
 
     def mean(key, err):
         pairs = [(d.get(key), float32(d.get(err))) for d in dets]
-        pairs = [(v, 1.0 / e ** 2) for v, e in pairs if v is not None and e]
+        pairs = [(v, float32(1.0 / float32(e * e))) for v, e in pairs if v is not None and e]
         if not pairs:
             values = [d.get(key) for d in dets if d.get(key) is not None]
             return (sum(values) / len(values) if values else None), None
