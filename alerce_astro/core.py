@@ -47,7 +47,8 @@ from .validation import (
 
 __all__ = ["AlerceClass", "Alerce"]
 
-_SERVICES = ("ztf", "lightcurve", "stamps", "catshtm")
+#: (``multisurvey``: ALeRCE's LSST host, whose services live under ``/<svc>_api``)
+_SERVICES = ("ztf", "lightcurve", "stamps", "catshtm", "multisurvey")
 #: The services whose hosts may receive the AUTH-TOKEN.
 _TOKEN_SERVICES = ("ztf", "lightcurve")
 #: oids per ``/objects/?oid=...`` request: keeps URLs far below common 8 kB limits.

@@ -404,19 +404,12 @@ class SampleServer:
         `~alerce_astro.AlerceClass`
         """
         from alerce_astro import AlerceClass
-        from alerce_astro.exceptions import InvalidQueryError
 
         if "cache_location" not in kwargs:
             if self._cache_dir is None:
                 self._cache_dir = tempfile.mkdtemp(prefix="alerce-sample-cache-")
             kwargs["cache_location"] = self._cache_dir
-        urls = self.urls
-        try:
-            return AlerceClass(urls=urls, **kwargs)
-        except InvalidQueryError:
-            # a client without the multisurvey API refuses its key: give it the others
-            del urls["multisurvey"]
-            return AlerceClass(urls=urls, **kwargs)
+        return AlerceClass(urls=self.urls, **kwargs)
 
     # ------------------------------------------------------------------ request log
     @property
@@ -522,7 +515,7 @@ def serve(data=None, port=0, host="127.0.0.1", **faults):
     try:
         print(f"ALeRCE sample server running at {server.url}")
         for name, url in server.urls.items():
-            print(f"  {name:<11}{url}")
+            print(f"  {name:<12}{url}")
         print("Press Ctrl-C to stop.", flush=True)
         _block()
     except KeyboardInterrupt:
