@@ -77,7 +77,7 @@ def test_ztf_master_ids():
 
 def test_cone():
     assert q3c_dist_deg(0.0, 89.0, 180.0, 89.0) == pytest.approx(2.0)
-    assert within(10.0, 0.0, 10.0, 0.001, 0.001)
+    assert within(10.0, 0.0, 10.0, 0.0009, 0.001)
     assert not within(10.0, 0.0, 10.0, 0.002, 0.001)
     assert not within(10.0, 0.0, 10.0, 0.0, -1.0)
     assert not within(None, 0.0, 10.0, 0.0, 1.0)

@@ -209,20 +209,24 @@ def q3c_dist_deg(ra1, dec1, ra2, dec2):
     >>> round(q3c_dist_deg(10.0, 0.0, 10.0, 1.0), 12)
     1.0
     """
-    r1, d1, r2, d2 = map(math.radians, (ra1, dec1, ra2, dec2))
-    s = (math.sin((d2 - d1) / 2.0) ** 2
-         + math.cos(d1) * math.cos(d2) * math.sin((r2 - r1) / 2.0) ** 2)
+    s = _sindist(ra1, dec1, ra2, dec2)
     return math.degrees(2.0 * math.asin(min(1.0, math.sqrt(s))))
 
 
+def _sindist(ra1, dec1, ra2, dec2):
+    r1, d1, r2, d2 = map(math.radians, (ra1, dec1, ra2, dec2))
+    return (math.sin((d2 - d1) / 2.0) ** 2
+            + math.cos(d1) * math.cos(d2) * math.sin((r2 - r1) / 2.0) ** 2)
+
+
 def within(ra, dec, ra0, dec0, radius_deg):
-    """``q3c_radial_query(ra, dec, ra0, dec0, radius_deg)``: NULL, NaN or a negative radius
-    select nothing."""
+    """``q3c_radial_query(ra, dec, ra0, dec0, radius_deg)``: q3c's test
+    ``sindist < sin(radius / 2) ** 2``; NULL, NaN or a negative radius select nothing."""
     if None in (ra, dec, ra0, dec0, radius_deg):
         return False
     try:
         if not radius_deg >= 0:
             return False
-        return q3c_dist_deg(ra, dec, ra0, dec0) <= radius_deg
+        return _sindist(ra, dec, ra0, dec0) < math.sin(math.radians(radius_deg) / 2.0) ** 2
     except (TypeError, ValueError):
         return False
