@@ -198,3 +198,20 @@ def test_classifiers_from_dataset_json(server):
                      params={"oid": BASE_OID}, timeout=60)
     assert [p["class_name"] for p in r.json()] == ["SN", "SN", "AGN", "AGN", "VS", "VS"]
     assert {p["classifier_version"] for p in r.json()} == {100, 210}
+
+
+def test_classifiers_without_dataset_json(tmp_path):
+    (tmp_path / "objects").mkdir()
+    for i in range(3):
+        data = bundle(i)
+        (tmp_path / "objects" / f"{data['oid']}.json").write_text(json.dumps(data))
+    with SampleServer(tmp_path) as srv:
+        table = requests.get(srv.urls["multisurvey"] + "/classifier_api/classifiers",
+                             timeout=60).json()
+    # ALeRCE's production LSST classifiers, then those the probabilities name (version
+    # strings from the digits of the integer versions)
+    assert [(c["classifier_name"], c["classifier_version"], c["classifier_id"])
+            for c in table] == [("alpha", "1.0.0", 4), ("beta", "2.1.0", 5),
+                                ("stamp_classifier_rubin_beta", "2.0.1", 1),
+                                ("stamp_classifier_rubin_beta_20260421", "2.0.2", 3)]
+    assert table[0]["classes"] == ["SN", "AGN", "VS"]

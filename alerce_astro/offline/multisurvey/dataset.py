@@ -26,8 +26,9 @@ rules:
   forced photometry;
 * ``probabilities`` gives the probability rows; an error answer there (ZTF objects) means rows
   the service cannot serialise;
-* without ``dataset.json`` the classifier table is ALeRCE's production table (June 2026),
-  extended by any classifier the probabilities name.
+* without ``dataset.json`` the classifier table is ALeRCE's production table (June 2026) for
+  the surveys the dataset holds, extended by any classifier the probabilities name (the
+  version string from the ``list_objects`` answers, or the digits of the integer version).
 
 Row order: tables without ``ORDER BY`` come out in storage order: the probability table is
 partitioned by hash of oid (16 parts) and the object table too (8 parts); detections and forced
@@ -400,7 +401,10 @@ class MultisurveyDataset:
                      for i, c in enumerate(self.classifier_meta)]
             derived = False
         else:
-            table = [dict(c, classes=list(c["classes"])) for c in PRODUCTION_CLASSIFIERS]
+            # ALeRCE's classifiers of the surveys the dataset holds (Rubin's tid 1, ZTF's 0)
+            tids = {1 if o.survey == "lsst" else 0 for o in self.objects.values()}
+            table = [dict(c, classes=list(c["classes"])) for c in PRODUCTION_CLASSIFIERS
+                     if c["tid"] in tids]
             derived = True
         by_name = {c["classifier_name"]: c for c in table}
         versions = None

@@ -96,8 +96,9 @@ class LightcurveService:
     # ------------------------------------------------------------------ tables
     def _objects(self, survey, oids):
         """Objects of ``survey`` whose oid is in ``oids``, in storage order."""
-        wanted = set(oids)
-        return [o for o in self.ds.objects.values() if o.survey == survey and o.oid in wanted]
+        found = {self.ds.objects.get(oid) for oid in oids}
+        return sorted((o for o in found if o is not None and o.survey == survey),
+                      key=lambda o: o.seq)
 
     def _single(self, survey, text):
         try:
