@@ -6,7 +6,9 @@ API v1, the light curve API v2 (forced photometry), the stamp service and catsHT
 optional latency, deterministic fault injection and ``AUTH-TOKEN`` checking; one mount table
 (`alerce_astro.offline.server.MOUNTS`) gives each service's path prefix and its key in
 ``SampleServer.urls`` (``ztf_v1``, ``lightcurve_v2``, ``stamps``, ``catshtm``, and
-``multisurvey`` reserved at the host root). ``generate_dataset`` and ``sample_dataset_path``
+``multisurvey`` at the host root, where LSST dataset folders are served as ALeRCE's
+multisurvey API, `alerce_astro.offline.multisurvey`, with optional load shedding).
+``generate_dataset`` and ``sample_dataset_path``
 (the seeded sample-data generator) are loaded on first use. The pytest plugin
 (`alerce_astro.testing.pytest_plugin`) provides the ``alerce_server`` and ``alerce_client``
 fixtures.

@@ -218,6 +218,7 @@ class Dataset:
     def __init__(self, paths, *, resident_bytes=RESIDENT_BYTES, table_order=None):
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
+        # no folder: an empty dataset (a server given only multisurvey data)
         self.paths = [Path(p) for p in paths]
         if not self.paths and paths is not _NO_FOLDER:
             raise ValueError("no dataset folder given")

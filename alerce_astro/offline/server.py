@@ -4,18 +4,9 @@
 One host serves the services under path prefixes, from one mount table (`MOUNTS`) that gives
 both the routing and `SampleServer.urls`; a service key names an API:
 
-=================  ===================  ==================================================
-service key        prefix               what
-=================  ===================  ==================================================
-``ztf_v1``         ``/ztf/v1``          ZTF API v1 (objects, light curves, ...)
-``lightcurve_v2``  ``/v2/lightcurve``   light curve API v2 (forced photometry)
-``stamps``         ``/stamps``          stamp service (cutouts, alert packets)
-``catshtm``        ``/catshtm``         catsHTM cone searches and crossmatches
-``multisurvey``    (host root)          multisurvey API (LSST): its apps at ``/<svc>_api``
-=================  ===================  ==================================================
-
-A path is served by the mount with the longest matching prefix; the host root catches the
-rest (an HTML 404 while nothing is mounted there).
+=================  ===================  ===========================================
+The multisurvey (LSST) API is mounted at the root of the same host: ``/<svc>_api/...`` as
+ALeRCE's ``api-lsst`` host serves it (`alerce_astro.offline.multisurvey`).
 """
 
 import json
@@ -29,14 +20,16 @@ import time
 import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from .catshtm_api import CatshtmApi
-from .dataset import Dataset, load_dataset, split_by_survey
+from .dataset import Dataset, load_dataset
 from .faults import FaultPlan, failure_body
 from .flask_restx import html_not_found, json_response
 from .lightcurve_api import LightcurveApi
+from .multisurvey import MultisurveyGateway, load_multisurvey, split_data
 from .stamps_api import StampsApi
 from .tokens import TokenTable
 from .ztf_api import ZtfApi
@@ -63,7 +56,8 @@ MOUNTS = (
     Mount("stamps", "/stamps", lambda server: StampsApi(server.dataset)),
     Mount("catshtm", "/catshtm", lambda server: CatshtmApi(server.dataset)),
     # the multisurvey API answers at the host root (/<svc>_api/...), as api-lsst.alerce.online
-    Mount("multisurvey", "", None),
+    Mount("multisurvey", "", lambda server: MultisurveyGateway(
+        server.multisurvey, busy_limit=server.busy_limit, in_flight=lambda: server._in_flight)),
 )
 
 #: service key -> path prefix
@@ -209,6 +203,10 @@ class _Handler(BaseHTTPRequestHandler):
         rest = path
         for mount in _ROUTING:
             pre = mount.prefix
+            if not pre:  # the host root: only the paths the multisurvey gateway claims
+                if MultisurveyGateway.claims(path) and sample._apps.get(mount.key) is not None:
+                    service, prefix, rest = mount.key, pre, path
+                break
             if path == pre or path.startswith(pre + "/"):
                 if sample._apps.get(mount.key) is not None:
                     service, prefix = mount.key, pre
@@ -273,11 +271,10 @@ class SampleServer:
     Parameters
     ----------
     data : path-like, sequence of path-like, `~alerce_astro.offline.Dataset` or None
-        Dataset folder(s) to serve; None serves the built-in sample
-        (`alerce_astro.offline.sample_dataset_path`). Each folder names its survey
-        (`~alerce_astro.offline.dataset.dataset_survey`): the ZTF folders are merged into
-        `dataset` and served by the ZTF services, the LSST folders are for the multisurvey
-        API (`data_by_survey`). A `~alerce_astro.offline.Dataset` is ZTF data.
+        Dataset folder(s) to serve (merged); None serves the built-in sample
+        (`alerce_astro.offline.sample_dataset_path`). Multisurvey (LSST) dataset folders
+        and cutouts folders among them are served by the multisurvey API
+        (`alerce_astro.offline.multisurvey.dataset`), the others by the ZTF services.
     latency : float
         Seconds added to every request.
     failure_rate : float
@@ -290,6 +287,11 @@ class SampleServer:
         Probability that an answer is cut short (full ``Content-Length``, partial body).
     retry_after : int
         ``Retry-After`` header value of injected 429 answers.
+    busy_limit : int, optional
+        Load shedding of the multisurvey API: a request to it while more than ``busy_limit``
+        requests are in flight on the server (itself included) is answered 503
+        ``Service busy, please retry`` (``text/plain``, ``Retry-After: 1``), as ALeRCE's pods
+        do above 5. None (the default) never sheds load.
     seed : int
         Seed of the fault decisions: the same seed gives the same faults.
     tokens : mapping, optional
@@ -327,19 +329,25 @@ class SampleServer:
 
     def __init__(self, data=None, *, latency=0.0, failure_rate=0.0, failure_status=(500,),
                  drop_rate=0.0, truncate_rate=0.0, retry_after=1, seed=0, tokens=None, port=0,
-                 host="127.0.0.1"):
+                 host="127.0.0.1", busy_limit=None):
         self.tokens = TokenTable(tokens) if tokens is not None else None
         if data is None:
             data = _builtin_sample_path()
-        if isinstance(data, Dataset):
-            self.data_by_survey = {"ztf": list(data.paths), "lsst": []}
-            self.dataset = data
+        ztf_data, multisurvey_data = split_data(data)
+        if not ztf_data and not multisurvey_data:
+            raise ValueError("no dataset folder given")
+        #: the dataset folders served, by survey
+        self.data_by_survey = {
+            "ztf": [p for d in ztf_data
+                    for p in (d.paths if isinstance(d, Dataset) else [Path(d)])],
+            "lsst": list(multisurvey_data)}
+        if len(ztf_data) == 1 and isinstance(ztf_data[0], Dataset):
+            self.dataset = ztf_data[0]
         else:
-            self.data_by_survey = split_by_survey(data)
-            ztf = self.data_by_survey["ztf"]
-            if not ztf and not self.data_by_survey["lsst"]:
-                raise ValueError("no dataset folder given")
-            self.dataset = load_dataset(ztf) if ztf else Dataset.empty()
+            self.dataset = load_dataset(ztf_data) if ztf_data else Dataset.empty()
+        #: the multisurvey (LSST) dataset (empty when no such folder was given)
+        self.multisurvey = load_multisurvey(multisurvey_data)
+        self.busy_limit = busy_limit
         self.faults = FaultPlan(latency=latency, failure_rate=failure_rate,
                                 failure_status=failure_status, drop_rate=drop_rate,
                                 truncate_rate=truncate_rate, retry_after=retry_after, seed=seed)

@@ -30,11 +30,14 @@ def test_one_table_gives_prefixes_and_urls(recorded_server):
         "Request contains one or more invalid arguments."
 
 
-def test_host_root_is_reserved_for_the_multisurvey_api(recorded_server):
-    # nothing is mounted there yet: Flask's HTML 404, logged under no service
+def test_host_root_serves_the_multisurvey_api_and_nothing_else(recorded_server):
+    # /<svc>_api paths go to the multisurvey API (empty here: its validation still answers)
     recorded_server.reset_requests()
     r = requests.get(recorded_server.urls["multisurvey"] + "/object_api/object?oid=1",
                      timeout=30)
+    assert r.status_code == 422 and recorded_server.requests[-1]["service"] == "multisurvey"
+    # any other path of the host root: Flask's HTML 404, logged under no service
+    r = requests.get(recorded_server.url + "/nothing/here", timeout=30)
     assert r.status_code == 404 and r.headers["Content-Type"].startswith("text/html")
     assert recorded_server.requests[-1]["service"] is None
     # a prefix is a whole path segment: /ztf/v1x is not the ZTF API
