@@ -103,6 +103,8 @@ def render_alert(rng, *, scene, model, band, diff, template_flux, seeing, sigma,
         Header values (see `cutout_fits_bytes`).
     images : dict
         Stamp type -> ``(image, variance, psf)``.
+    truth : dict
+        ``template_offset_arcsec``: the template's misregistration (east, north).
     """
     n = int(np.clip(bbox, CUTOUT_MIN, CUTOUT_MAX))
     cutminx, cutminy = int(np.floor(x)) - n // 2, int(np.floor(y)) - n // 2
@@ -195,8 +197,9 @@ def render_alert(rng, *, scene, model, band, diff, template_flux, seeing, sigma,
         "cutoutTemplate": (template, var_t, psf_t),
         "cutoutDifference": (difference, var_d, psf_s),
     }
-    return header, {k: (im.astype(np.float32), v.astype(np.float32), p)
-                    for k, (im, v, p) in images.items()}
+    images = {k: (im.astype(np.float32), v.astype(np.float32), p)
+              for k, (im, v, p) in images.items()}
+    return header, images, {"template_offset_arcsec": [round(float(v), 5) for v in shift]}
 
 
 def _artefact(rng, de, dn, flux, fwhm, area):

@@ -153,7 +153,8 @@ def observe(model, rng, ra, dec, *, deep=False, t_stop=None):
         det_flux[pick] = sigmas * err[pick]
         snr = snr.copy()
         snr[:] = np.minimum(snr, 4.9)
-        snr[pick] = np.abs(sigmas) * np.exp(rng.normal(0.0, 0.05, pick.size))
+        snr[pick] = np.maximum(np.abs(sigmas) * np.exp(rng.normal(0.0, 0.05, pick.size)),
+                               _DETECTION_SNR)
         artefact[pick] = rng.choice(["dipole", "cosmic", "streak", "ghost"], size=pick.size)
         isdet = np.zeros(n, bool)
         isdet[pick] = True

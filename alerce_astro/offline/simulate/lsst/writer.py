@@ -142,7 +142,7 @@ def _write_cutouts(obj, folder, seed, gal_b):
     rng = np.random.default_rng([seed, obj.index, _STAMPS])
     k = d.trigger
     diff = lc.det_flux[t] if obj.kind == "bogus" else lc.diff[t]
-    header, images = render_alert(
+    header, images, truth = render_alert(
         rng, scene=scene, model=obj.model, band=int(v.band[t]), diff=float(diff),
         template_flux=float(lc.template[t]), seeing=float(v.seeing[t]), sigma=float(v.sigma[t]),
         e_per_njy=float(v.e_per_njy[t]), ra_det=float(d.ra[k]), dec_det=float(d.dec[k]),
@@ -153,6 +153,7 @@ def _write_cutouts(obj, folder, seed, gal_b):
         image, variance, psf = images[name]
         _write(folder / f"{obj.oid}_{mid}_{name}.fits",
                cutout_fits_bytes(header, image, variance, psf))
+    obj.truth["cutouts"] = dict(truth, measurement_id=mid, size=int(images[name][0].shape[0]))
     return 1
 
 
