@@ -8,8 +8,8 @@ simulated from the very model the ZTF generator drew for them:
 * a Type Ia supernova: ZTF saw it before 2024, long faded when Rubin looks, so Rubin's object
   there is a *sibling*, a new Type Ia supernova in the same host galaxy at the same place
   (same redshift and host; see `~alerce_astro.offline.simulate.lsst.models.sibling_transient`);
-* a classical Cepheid: the same period, epoch, amplitudes and mean magnitudes, so both surveys'
-  points fold on one light curve;
+* an eclipsing binary: the same period, epoch, eclipse depths and mean magnitudes, so both
+  surveys' points fold on one light curve;
 * a quasar: the same mean magnitudes and damped-random-walk parameters (a new stretch of its
   random walk).
 
@@ -26,8 +26,9 @@ from ..writer import _population, simulate_object
 __all__ = ["ZTF_COUNTERPARTS", "ZtfSource", "ztf_sources", "counterpart_model"]
 
 #: (index in the ZTF sample, its class): objects without the sample's server quirks, whose
-#: positions Rubin reaches (declination below +20 deg).
-ZTF_COUNTERPARTS = ((0, "SNIa"), (7, "CEP"), (38, "QSO"))
+#: positions Rubin reaches (declination below +20 deg) and not so bright that Rubin's 30 s
+#: visits would saturate them (the sample's variables at 14-15 mag would).
+ZTF_COUNTERPARTS = ((0, "SNIa"), (33, "E"), (38, "QSO"))
 
 
 class ZtfSource:
