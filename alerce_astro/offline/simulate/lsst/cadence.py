@@ -2,7 +2,7 @@
 Rubin-like visits of one sky position: six bands from Cerro Pachón.
 
 The model follows the LSST baseline survey strategy (Ivezić et al. 2019, ApJ 873, 111; the
-Rubin Observatory survey cadence notes, PSTN-051/-055):
+Survey Cadence Optimization Committee's recommendations, PSTN-051 and PSTN-055):
 
 * Wide-Fast-Deep: on a clear night when the position is up (airmass < 2) it is visited with
   probability 0.3, as a pair of 30 s visits 15-45 minutes apart in two neighbouring bands,

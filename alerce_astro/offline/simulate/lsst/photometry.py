@@ -1,8 +1,8 @@
 """
 From a six-band model and Rubin's visits to diaSources (detections) and forced photometry.
 
-The measurement model is Rubin's difference-image analysis (Bellm et al. 2019, The LSST Alert
-Production, LDM-612 / DMTN-102):
+The measurement model is Rubin's difference-image analysis as the Data Products Definition
+Document describes it (Jurić et al., LSE-163):
 
 * every visit measures the PSF flux at the object's position on the difference image
   (``psfFlux``, signed, nJy: a diaForcedSource) with the noise of the sky (the visit's
