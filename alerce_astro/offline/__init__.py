@@ -8,9 +8,9 @@ optional latency, deterministic fault injection and ``AUTH-TOKEN`` checking; one
 ``SampleServer.urls`` (``ztf_v1``, ``lightcurve_v2``, ``stamps``, ``catshtm``, and
 ``multisurvey`` at the host root, where LSST dataset folders are served as ALeRCE's
 multisurvey API, `alerce_astro.offline.multisurvey`, with optional load shedding).
-``generate_dataset`` and ``sample_dataset_path``
-(the seeded sample-data generator) are loaded on first use. The pytest plugin
-(`alerce_astro.testing.pytest_plugin`) provides the ``alerce_server`` and ``alerce_client``
+``generate_dataset`` and ``sample_dataset_path`` (the seeded sample-data generator) and their
+LSST twins ``generate_lsst_dataset`` and ``lsst_sample_dataset_path`` are loaded on first use.
+The pytest plugin (`alerce_astro.testing.pytest_plugin`) provides the ``alerce_server`` and ``alerce_client``
 fixtures.
 
 Modules, one job each:
@@ -36,9 +36,10 @@ from .dataset import Dataset, load_dataset
 from .server import SampleServer, serve
 
 __all__ = ["SampleServer", "Dataset", "load_dataset", "serve", "generate_dataset",
-           "sample_dataset_path"]
+           "sample_dataset_path", "generate_lsst_dataset", "lsst_sample_dataset_path"]
 
-_LAZY = ("generate_dataset", "sample_dataset_path")
+_LAZY = ("generate_dataset", "sample_dataset_path", "generate_lsst_dataset",
+         "lsst_sample_dataset_path")
 
 
 def __getattr__(name):

@@ -14,12 +14,17 @@ Public API
     The built-in sample (generated once per package and generator version, then cached).
 `simulated_oid`
     The object id of the i-th simulated object (``ZTF00`` + seven letters: never a real id).
+`generate_lsst_dataset`, `lsst_sample_dataset_path`
+    The same for Rubin/LSST data as ALeRCE's multisurvey API serves it
+    (`alerce_astro.offline.simulate.lsst`); the LSST sample has counterparts of ZTF sample
+    objects at the same positions.
 """
 
 from .cache import sample_dataset_path
 from .constants import GENERATOR_VERSION, SIMULATED_CLASSES
 from .ids import simulated_oid
+from .lsst import generate_lsst_dataset, lsst_sample_dataset_path
 from .writer import generate_dataset
 
 __all__ = ["generate_dataset", "sample_dataset_path", "simulated_oid", "GENERATOR_VERSION",
-           "SIMULATED_CLASSES"]
+           "SIMULATED_CLASSES", "generate_lsst_dataset", "lsst_sample_dataset_path"]

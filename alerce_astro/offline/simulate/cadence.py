@@ -18,7 +18,8 @@ Masci et al. 2019, PASP 131, 018003):
 
 import numpy as np
 
-__all__ = ["Epochs", "observing_epochs", "limiting_magnitude", "PIXEL_SCALE", "ZEROPOINT"]
+__all__ = ["Epochs", "observing_epochs", "limiting_magnitude", "night_windows",
+           "hour_angle_at_midnight", "moon_phase", "PIXEL_SCALE", "ZEROPOINT"]
 
 #: ZTF pixel scale, arcsec per pixel (Dekany et al. 2020, PASP 132, 038001).
 PIXEL_SCALE = 1.012
@@ -80,11 +81,76 @@ def _sun_ra(mjd):
     return (280.460 + 0.9856474 * (mjd - 51544.5)) % 360.0
 
 
-def _max_hour_angle(dec_deg, min_alt_deg=20.0):
+def _max_hour_angle(dec_deg, min_alt_deg=20.0, latitude=_PALOMAR_LAT):
     dec = np.radians(dec_deg)
-    c = ((np.sin(np.radians(min_alt_deg)) - np.sin(_PALOMAR_LAT) * np.sin(dec))
-         / (np.cos(_PALOMAR_LAT) * np.cos(dec)))
+    c = ((np.sin(np.radians(min_alt_deg)) - np.sin(latitude) * np.sin(dec))
+         / (np.cos(latitude) * np.cos(dec)))
     return np.degrees(np.arccos(np.clip(c, -1.0, 1.0))) / 360.0  # days
+
+
+def hour_angle_at_midnight(ra, midnight):
+    """
+    Hour angle (days, -0.5 to 0.5) of right ascension ``ra`` (deg) at local midnight.
+
+    At local midnight the meridian is opposite the Sun, whose right ascension comes from a
+    low-precision formula (good to ~2 deg).
+    """
+    delta = ((ra - (_sun_ra(midnight) + 180.0) + 180.0) % 360.0 - 180.0) / 360.0
+    return -delta
+
+
+def moon_phase(mjd):
+    """
+    Illuminated fraction of the Moon (0 new, 1 full) at ``mjd``, from the mean synodic month.
+
+    Parameters
+    ----------
+    mjd : float or numpy.ndarray
+
+    Returns
+    -------
+    float or numpy.ndarray
+    """
+    return 0.5 * (1.0 - np.cos(2.0 * np.pi * (mjd - _NEW_MOON_MJD) / _SYNODIC))
+
+
+def night_windows(ra, dec, nights, *, latitude, midnight_ut, night_half, min_alt):
+    """
+    When a position is observable on each night, from a given site.
+
+    The position is up when its hour angle keeps it above ``min_alt``; the night is the
+    astronomical night around local midnight. The Sun's right ascension is a low-precision
+    formula (good to ~2 deg), enough to place the seasonal gap.
+
+    Parameters
+    ----------
+    ra, dec : float
+        Position (deg).
+    nights : numpy.ndarray
+        Integer MJDs of the nights (the UT day in which local midnight falls).
+    latitude : float
+        Site latitude (radians).
+    midnight_ut : float
+        Local midnight as a fraction of the UT day.
+    night_half : float or numpy.ndarray
+        Half length of the astronomical night (days), per night or one value.
+    min_alt : float
+        Lowest usable altitude (deg).
+
+    Returns
+    -------
+    midnight, lo, hi : numpy.ndarray
+        Local midnight (MJD) of each night and the observable interval relative to it (days):
+        the position can be observed from ``midnight + lo`` to ``midnight + hi`` (empty when
+        ``hi <= lo``).
+    """
+    midnight = nights + midnight_ut
+    # Hour angle of the object at local midnight (days), then the part of the night it is up.
+    ha_mid = hour_angle_at_midnight(ra, midnight)
+    hmax = _max_hour_angle(dec, min_alt, latitude)
+    lo = np.maximum(-night_half, -hmax - ha_mid)
+    hi = np.minimum(night_half, hmax - ha_mid)
+    return midnight, lo, hi
 
 
 def limiting_magnitude(zp, sigpix, seeing):
@@ -138,13 +204,9 @@ def observing_epochs(rng, ra, dec, t_start, t_end, *, fields=((600, 10), (1600, 
     """
     nights = np.arange(np.floor(t_start), np.ceil(t_end), dtype=float)
     n = nights.size
-    midnight = nights + _MIDNIGHT_UT
-    # Hour angle of the object at local midnight (days), then the part of the night it is up.
-    delta = ((ra - (_sun_ra(midnight) + 180.0) + 180.0) % 360.0 - 180.0) / 360.0
-    ha_mid = -delta
-    hmax = _max_hour_angle(dec)
-    lo = np.maximum(-_NIGHT_HALF, -hmax - ha_mid)
-    hi = np.minimum(_NIGHT_HALF, hmax - ha_mid)
+    midnight, lo, hi = night_windows(ra, dec, nights, latitude=_PALOMAR_LAT,
+                                     midnight_ut=_MIDNIGHT_UT, night_half=_NIGHT_HALF,
+                                     min_alt=20.0)
     visible = (hi - lo) > 1.0 / 24.0
     month = ((nights - 51544.5) / 30.44) % 12.0  # 0 = January
     p_clear = np.where((month >= 6.0) & (month < 8.0), 0.55, 0.77)
@@ -188,7 +250,7 @@ def observing_epochs(rng, ra, dec, t_start, t_end, *, fields=((600, 10), (1600, 
     # Image quality: a per-night seeing and transparency, per-exposure jitter.
     night_seeing = np.exp(rng.normal(np.log(2.0), 0.18, n))
     seeing = np.clip(night_seeing[night] * np.exp(rng.normal(0.0, 0.06, e)), 1.3, 4.5)
-    moon = 0.5 * (1.0 - np.cos(2.0 * np.pi * (mjd - _NEW_MOON_MJD) / _SYNODIC))
+    moon = moon_phase(mjd)
     sky = (_SKY_DARK_ARR[fid] + _SKY_MOON_ARR[fid] * moon ** 2) * rng.uniform(0.9, 1.25, e)
     sigpix = np.sqrt(0.6 * sky + 4.0)
     night_cloud = rng.exponential(0.08, n)

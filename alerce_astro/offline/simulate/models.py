@@ -74,6 +74,14 @@ def _mag_to_flux(m):
     return 10.0 ** (-0.4 * np.asarray(m, dtype=float))
 
 
+def _by_band(values, band):
+    """``values[b]`` for every band code ``b`` of the array ``band`` (any band codes)."""
+    table = np.zeros(max(values) + 1)
+    for b, v in values.items():
+        table[b] = v
+    return table[band]
+
+
 def _loguniform(rng, lo, hi):
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
@@ -140,7 +148,8 @@ class Model:
         mjd : numpy.ndarray
             Exposure times, sorted.
         fid : numpy.ndarray of int
-            Bands.
+            Band codes: keys of the model's per-band tables (ZTF fid 1 g, 2 r, 3 i; a
+            survey with more bands adds its codes to the tables).
         rng : numpy.random.Generator
             Used by stochastic models.
 
@@ -178,11 +187,11 @@ class TransientModel(Model):
     corrected = False
     stellar = False
 
-    def __init__(self, cls, rng, t_range):
+    def __init__(self, cls, rng, t_range, *, z_range=None):
         super().__init__()
         p = _TRANSIENT_PRIORS[cls]
         self.cls = cls
-        z = _z_volume(rng, *p["z"])
+        z = _z_volume(rng, *(p["z"] if z_range is None else z_range))
         self.redshift = z
         mu = float(distance_modulus(z))
         dil = 1.0 + z
@@ -233,7 +242,7 @@ class TransientModel(Model):
             if sel.any():
                 flux = spm_flux(mjd[sel], **bp)
                 diff[sel] = flux - self.contamination * bp["amplitude"]
-        ref = np.array([_mag_to_flux(self.counterpart["mag"][f]) for f in (1, 2, 3)])[fid - 1]
+        ref = _mag_to_flux(_by_band(self.counterpart["mag"], fid))
         return diff, ref
 
 
@@ -255,7 +264,7 @@ class PeriodicModel(Model):
     corrected = True
     stellar = True
 
-    def __init__(self, cls, rng, t_range):
+    def __init__(self, cls, rng, t_range, *, fainter=0.0):
         super().__init__()
         self.cls = cls
         shape = "sawtooth"
@@ -299,6 +308,7 @@ class PeriodicModel(Model):
         self.rise = float(rise)
         self.epoch = float(rng.uniform(t_range[0], t_range[0] + period))
         self.amp = {f: float(amp * r) for f, r in amp_ratio.items()}
+        m0 = m0 + fainter
         self.mid = {1: float(m0 + gr), 2: float(m0), 3: float(m0 - 0.4 * gr - 0.05)}
         if shape == "eclipse":
             self.depths = (float(d1), float(d2), float(width))
@@ -333,7 +343,7 @@ class PeriodicModel(Model):
         """True apparent magnitudes at times ``mjd`` in bands ``fid``."""
         phase = ((np.asarray(mjd) - self.epoch) / self.period) % 1.0
         out = np.empty(len(phase))
-        for f in (1, 2, 3):
+        for f in self.mid:
             sel = fid == f
             if sel.any():
                 out[sel] = self._mag(phase[sel], f)
@@ -341,7 +351,7 @@ class PeriodicModel(Model):
 
     def fluxes(self, mjd, fid, rng):
         total = _mag_to_flux(self.magnitudes(mjd, fid))
-        ref = np.array([self.ref[f] for f in (1, 2, 3)])[fid - 1]
+        ref = _by_band(self.ref, fid)
         return total - ref, ref
 
 
@@ -351,7 +361,7 @@ class DRWModel(Model):
 
     corrected = True
 
-    def __init__(self, cls, rng, t_range):
+    def __init__(self, cls, rng, t_range, *, fainter=0.0):
         super().__init__()
         self.cls = cls
         if cls == "QSO":
@@ -368,6 +378,7 @@ class DRWModel(Model):
             sf = rng.uniform(0.12, 0.25)
             gr = rng.uniform(0.1, 0.4)
             self.stellar = False
+        m_r = m_r + fainter
         self.redshift = float(z)
         self.tau = float(tau_rest * (1.0 + z))
         self.sf = {1: float(sf * 1.3), 2: float(sf), 3: float(sf * 0.85)}
@@ -410,10 +421,10 @@ class DRWModel(Model):
             kicks = rng.normal(size=n - 1) * np.sqrt(1.0 - decay ** 2)
             for i in range(1, n):
                 x[i] = x[i - 1] * decay[i - 1] + kicks[i - 1]
-        sf = np.array([self.sf[f] for f in (1, 2, 3)])[fid - 1]
-        mid = np.array([self.mid[f] for f in (1, 2, 3)])[fid - 1]
+        sf = _by_band(self.sf, fid)
+        mid = _by_band(self.mid, fid)
         total = _mag_to_flux(mid + x * sf / np.sqrt(2.0))
-        ref = np.array([self.ref[f] for f in (1, 2, 3)])[fid - 1]
+        ref = _by_band(self.ref, fid)
         return total - ref, ref
 
 
@@ -441,7 +452,7 @@ class BogusModel(Model):
         return np.zeros(len(mjd)), np.zeros(len(mjd))
 
 
-def make_model(cls, rng, t_range):
+def make_model(cls, rng, t_range, *, z_range=None, fainter=0.0):
     """
     The light-curve model of a new object of class ``cls``.
 
@@ -452,17 +463,23 @@ def make_model(cls, rng, t_range):
     rng : numpy.random.Generator
     t_range : (float, float)
         MJD range of the survey.
+    z_range : (float, float), optional
+        Redshift range of a transient (default: the class's range for a ZTF-deep survey); a
+        deeper survey finds them further away.
+    fainter : float, optional
+        Magnitudes added to the apparent brightness drawn for a variable star, AGN or quasar
+        (the same population further away, as a deeper survey sees it). Default 0.
 
     Returns
     -------
     Model
     """
     if cls in TRANSIENTS:
-        return TransientModel(cls, rng, t_range)
+        return TransientModel(cls, rng, t_range, z_range=z_range)
     if cls in PERIODIC:
-        return PeriodicModel(cls, rng, t_range)
+        return PeriodicModel(cls, rng, t_range, fainter=fainter)
     if cls in STOCHASTIC:
-        return DRWModel(cls, rng, t_range)
+        return DRWModel(cls, rng, t_range, fainter=fainter)
     if cls == "bogus":
         return BogusModel(cls, rng, t_range)
     raise ValueError(f"unknown class {cls!r}")

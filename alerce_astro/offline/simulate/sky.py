@@ -85,19 +85,22 @@ def offset_position(ra, dec, east_arcsec, north_arcsec):
     return ra2, dec2
 
 
-def draw_positions(rng, kinds):
+def draw_positions(rng, kinds, dec_range=(-30.0, 90.0)):
     """
     Random sky positions for objects of the given kinds.
 
-    Positions are uniform on the sky north of declination -30 deg (what ZTF reaches from
-    Palomar). Extragalactic objects avoid the Galactic plane (``|b| > 15`` deg, where extinction
-    hides them); stars crowd towards it (acceptance ``exp(-|b|/20 deg) + 0.15``).
+    Positions are uniform on the sky within ``dec_range`` (by default north of declination
+    -30 deg, what ZTF reaches from Palomar). Extragalactic objects avoid the Galactic plane
+    (``|b| > 15`` deg, where extinction hides them); stars crowd towards it (acceptance
+    ``exp(-|b|/20 deg) + 0.15``).
 
     Parameters
     ----------
     rng : numpy.random.Generator
     kinds : sequence of str
         ``"extragalactic"``, ``"star"`` or anything else (uniform).
+    dec_range : (float, float), optional
+        Declination limits (deg) of the survey's sky.
 
     Returns
     -------
@@ -109,11 +112,12 @@ def draw_positions(rng, kinds):
     ra = np.empty(n)
     dec = np.empty(n)
     todo = np.arange(n)
-    sin_min = np.sin(np.radians(-30.0))
+    sin_min = np.sin(np.radians(dec_range[0]))
+    sin_max = 1.0 if dec_range[1] >= 90.0 else float(np.sin(np.radians(dec_range[1])))
     while todo.size:
         m = todo.size
         r = rng.uniform(0.0, 360.0, m)
-        d = np.degrees(np.arcsin(rng.uniform(sin_min, 1.0, m)))
+        d = np.degrees(np.arcsin(rng.uniform(sin_min, sin_max, m)))
         _, b = galactic(r, d)
         u = rng.uniform(0.0, 1.0, m)
         k = kinds[todo]
