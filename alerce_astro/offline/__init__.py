@@ -10,8 +10,8 @@ optional latency, deterministic fault injection and ``AUTH-TOKEN`` checking; one
 multisurvey API, `alerce_astro.offline.multisurvey`, with optional load shedding).
 ``generate_dataset`` and ``sample_dataset_path`` (the seeded sample-data generator) and their
 LSST twins ``generate_lsst_dataset`` and ``lsst_sample_dataset_path`` are loaded on first use.
-The pytest plugin (`alerce_astro.testing.pytest_plugin`) provides the ``alerce_server`` and ``alerce_client``
-fixtures.
+The pytest plugin (`alerce_astro.testing.pytest_plugin`) provides the ``alerce_server`` and
+``alerce_client`` fixtures.
 
 Modules, one job each:
 
