@@ -91,17 +91,7 @@ def validate_oids(oids, *, argument="oids"):
     >>> validate_oids(["ZTF20aaelulu", "ZTF20aaelulu", "ZTF18abbuive"])
     ['ZTF20aaelulu', 'ZTF18abbuive']
     """
-    if isinstance(oids, str):
-        oids = [oids]
-    try:
-        oids = list(oids)
-    except TypeError:
-        raise InvalidQueryError(
-            f"{argument} must be an object id or a list of them, got "
-            f"{type(oids).__name__}") from None
-    if not oids:
-        raise InvalidQueryError(f"{argument} is empty: give at least one object id")
-    return list(dict.fromkeys(validate_oid(o, argument=argument) for o in oids))
+    return ZTF.validate_oids(oids, argument=argument)
 
 
 def validate_candid(candid, *, argument="candid"):
