@@ -14,8 +14,9 @@ between the threads of bulk work). For each GET it:
   the hosts it belongs to;
 - caps the size of a body (after HTTP decompression, which is itself bounded per read);
 - turns every failure into an astroquery exception whose message gives the URL, the status and
-  what the server said (and never a credential: the token is checked before it is sent and
-  removed from any message);
+  what the server said (and never a credential: the token is checked before it is sent, removed
+  from messages before they are cut, and the exceptions the error was raised from are dropped;
+  see `alerce_astro.redaction`);
 - hands the body to the caller's parser and caches it only if the parser accepted it.
 """
 
@@ -40,6 +41,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from . import redaction
 from ._json import loads as json_loads
 from .cache import request_key
 from .exceptions import (
@@ -121,6 +123,9 @@ class Transport:
         self.sleep = time.sleep
         self._lock = threading.Lock()
         self.requests_sent = 0
+        # urllib3 logs the URLs it requests at DEBUG level: a same-host redirect could put a
+        # token in one.
+        redaction.install_log_filters()
 
     def get(self, url, params=None, *, settings, parse=None, cache=None, max_age=None,
             headers=None):
@@ -164,13 +169,23 @@ class Transport:
         params = [(str(k), _param_text(v)) for k, v in (params or [])]
         parse = parse or (lambda answer: answer)
         _check_token(settings.token)
+        redaction.register(settings.token)
         try:
             return self._get(url, params, settings, parse, cache, max_age, headers)
-        except RemoteServiceError as exc:
-            # A server may echo what it was sent; the token never reaches a message.
-            if settings.token and settings.token in str(exc):
-                raise type(exc)(str(exc).replace(settings.token, "<AUTH-TOKEN>")) from None
-            raise
+        except (RemoteServiceError, InvalidQueryError) as exc:
+            error, documented = exc, True
+        except Exception as exc:  # noqa: BLE001 - a parser's bug: cleaned, then re-raised
+            if not settings.token:
+                raise
+            error, documented = exc, False
+        # A server may echo what it was sent: no message holds the token, and neither do the
+        # exceptions this one was raised from (their messages, a JSON error's document, a
+        # requests error's request headers), nor, for the documented errors of a call with a
+        # token, the frames below this one (their local variables hold the headers sent).
+        redaction.scrub_exception(error, drop_chain=documented or bool(settings.token))
+        if documented and settings.token:
+            error.__traceback__ = None
+        raise error  # outside the except block: nothing new is chained
 
     def _get(self, url, params, settings, parse, cache, max_age, headers):
         key = request_key("GET", url, params)
@@ -184,14 +199,16 @@ class Transport:
         with REQUEST_SLOTS.get() or contextlib.nullcontext():
             answer = self._fetch(url, params, settings, headers or {})
         value = parse(answer)
-        if cache is not None:
+        # An answer that echoes a token is not written to disk.
+        if cache is not None and not redaction.holds_secret(answer.body):
             try:
                 cache.put(key, answer.body, url=url)
             except OSError as exc:
                 # A full disk or a read-only cache folder costs the cache, not the answer.
-                warnings.warn(f"the answer of GET {url} could not be cached in "
-                              f"{cache.directory} ({exc.strerror or exc}); clear or move the "
-                              f"cache (cache_location) to keep caching", AlerceWarning)
+                warnings.warn(redaction.redact(
+                    f"the answer of GET {url} could not be cached in {cache.directory} "
+                    f"({exc.strerror or exc}); clear or move the cache (cache_location) to "
+                    f"keep caching"), AlerceWarning)
         return value
 
     def _fetch(self, url, params, settings, headers):
@@ -628,9 +645,11 @@ def server_message(body, headers=None):
 
 
 def _short(text, limit=300):
-    """One line (white space runs made one space), at most ``limit`` characters, never empty."""
-    text = " ".join(text.split()) or "(empty message)"
-    return text if len(text) <= limit else text[:limit] + "..."
+    """
+    One line (white space runs made one space), at most ``limit`` characters, never empty;
+    every token redacted *before* the cut (`alerce_astro.redaction.shorten`).
+    """
+    return redaction.shorten(text, limit)
 
 
 def _error_for(status, shown, body, headers):
