@@ -12,6 +12,8 @@ loaded on first use.
 
 from astropy import config as _config
 
+from .redaction import SecretConfigItem as _SecretConfigItem
+
 __version__ = "0.1.dev0"
 
 __all__ = ["Alerce", "AlerceClass", "conf", "Conf", "__version__"]
@@ -67,7 +69,8 @@ class Conf(_config.ConfigNamespace):
     cache_timeout = _config.ConfigItem(
         3600.0, "Seconds a cached answer that can change (objects, light curves, probabilities) "
         "stays valid; 0 disables caching of those. Stamps are cached for good.", cfgtype="float")
-    token = _config.ConfigItem(
+    # Its value is never shown (print(conf), conf.help(), repr): see alerce_astro.redaction.
+    token = _SecretConfigItem(
         "", "Optional ALeRCE AUTH-TOKEN (JWT), sent only to the ALeRCE API hosts.")
 
 

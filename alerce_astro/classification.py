@@ -3,7 +3,6 @@ Views of classification results: the classifier hierarchy, a one-row-per-classif
 and features pivoted to one row per object.
 """
 
-import warnings
 
 import numpy as np
 from astropy.table import Column, Table, vstack
@@ -174,9 +173,8 @@ def features_to_wide(features):
         features = [f for f in features if len(f)]
         if not features:
             return Table({"oid": Column([], dtype=str)})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # metadata conflicts between objects
-            features = vstack(features, metadata_conflicts="silent")
+        # Metadata that differs between objects is not a conflict worth a warning.
+        features = vstack(features, metadata_conflicts="silent")
     if "oid" not in features.colnames:
         raise InvalidQueryError("features_to_wide needs an 'oid' column (tables from "
                                 "query_features have one)")

@@ -375,11 +375,15 @@ def _describe(exc):
 
 
 def _error(message):
-    print(f"alerce-astro: error: {message}", file=sys.stderr)
+    from .redaction import redact  # no AUTH-TOKEN in any form, whatever a server echoed
+
+    print(f"alerce-astro: error: {redact(message)}", file=sys.stderr)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    text = " ".join(str(message).split())
+    from .redaction import redact
+
+    text = redact(" ".join(str(message).split()))
     print(f"alerce-astro: warning: {text}", file=sys.stderr)
 
 

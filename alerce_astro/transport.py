@@ -4,24 +4,30 @@ HTTP for every service: timeouts, retries with backoff, error messages, caching,
 One `Transport` wraps one `requests.Session` (a pool of keep-alive connections, safe to share
 between the threads of bulk work). For each GET it:
 
-- always sets a time limit, for connecting and reading, and a deadline for the whole body,
-  enforced between every read from the socket, so a server that drips bytes slowly cannot hang
-  the caller;
+- gives each try one deadline, from its first byte to its last (connecting, the status line,
+  headers, body, chunked trailers and every redirect hop): each socket operation may wait only
+  for what is left of it, and a watchdog thread shuts the try's sockets down when it passes, so
+  whatever a server sends or withholds, slowly or not at all, a try ends on time;
 - retries 5xx, 429 and dropped or truncated connections with exponential backoff, honouring a
   ``Retry-After`` header up to ``max_retry_delay``;
 - follows redirects itself, only to the same host, sending the ``AUTH-TOKEN`` header only to
   the hosts it belongs to;
 - caps the size of a body (after HTTP decompression, which is itself bounded per read);
 - turns every failure into an astroquery exception whose message gives the URL, the status and
-  what the server said (and never a credential: the token is checked before it is sent and
-  removed from any message);
+  what the server said (and never a credential: the token is checked before it is sent, removed
+  from messages before they are cut, and the exceptions the error was raised from are dropped;
+  see `alerce_astro.redaction`);
 - hands the body to the caller's parser and caches it only if the parser accepted it.
 """
 
 import contextlib
 import contextvars
 import email.utils
+import heapq
+import itertools
+import os
 import re
+import socket
 import threading
 import time
 import warnings
@@ -29,8 +35,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
+import urllib3.poolmanager
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from . import redaction
 from ._json import loads as json_loads
 from .apis.dialects import GENERIC
 from .cache import request_key
@@ -107,11 +117,14 @@ class Transport:
 
     def __init__(self, session=None, *, pool_size=32):
         self.session = session if session is not None else requests.Session()
-        adapter = HTTPAdapter(pool_connections=8, pool_maxsize=pool_size, max_retries=0)
+        adapter = _DeadlineAdapter(pool_connections=8, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._lock = threading.Lock()
         self.requests_sent = 0
+        # urllib3 logs the URLs it requests at DEBUG level: a same-host redirect could put a
+        # token in one.
+        redaction.install_log_filters()
 
     def get(self, url, params=None, *, settings, parse=None, cache=None, max_age=None,
             headers=None, dialect=None):
@@ -158,14 +171,24 @@ class Transport:
         params = [(str(k), _param_text(v)) for k, v in (params or [])]
         parse = parse or (lambda answer: answer)
         _check_token(settings.token)
+        redaction.register(settings.token)
         try:
             return self._get(url, params, settings, parse, cache, max_age, headers,
                              dialect or GENERIC)
-        except RemoteServiceError as exc:
-            # A server may echo what it was sent; the token never reaches a message.
-            if settings.token and settings.token in str(exc):
-                raise type(exc)(str(exc).replace(settings.token, "<AUTH-TOKEN>")) from None
-            raise
+        except (RemoteServiceError, InvalidQueryError) as exc:
+            error, documented = exc, True
+        except Exception as exc:  # noqa: BLE001 - a parser's bug: cleaned, then re-raised
+            if not settings.token:
+                raise
+            error, documented = exc, False
+        # A server may echo what it was sent: no message holds the token, and neither do the
+        # exceptions this one was raised from (their messages, a JSON error's document, a
+        # requests error's request headers), nor, for the documented errors of a call with a
+        # token, the frames below this one (their local variables hold the headers sent).
+        redaction.scrub_exception(error, drop_chain=documented or bool(settings.token))
+        if documented and settings.token:
+            error.__traceback__ = None
+        raise error  # outside the except block: nothing new is chained
 
     def _get(self, url, params, settings, parse, cache, max_age, headers, dialect):
         key = request_key("GET", url, params)
@@ -179,14 +202,16 @@ class Transport:
         with REQUEST_SLOTS.get() or contextlib.nullcontext():
             answer = self._fetch(url, params, settings, headers or {}, dialect)
         value = parse(answer)
-        if cache is not None:
+        # An answer that echoes a token is not written to disk.
+        if cache is not None and not redaction.holds_secret(answer.body):
             try:
                 cache.put(key, answer.body, url=url)
             except OSError as exc:
                 # A full disk or a read-only cache folder costs the cache, not the answer.
-                warnings.warn(f"the answer of GET {url} could not be cached in "
-                              f"{cache.directory} ({exc.strerror or exc}); clear or move the "
-                              f"cache (cache_location) to keep caching", AlerceWarning)
+                warnings.warn(redaction.redact(
+                    f"the answer of GET {url} could not be cached in {cache.directory} "
+                    f"({exc.strerror or exc}); clear or move the cache (cache_location) to "
+                    f"keep caching"), AlerceWarning)
         return value
 
     def _fetch(self, url, params, settings, headers, dialect):
@@ -223,34 +248,62 @@ class Transport:
             f"GET {shown} failed after {settings.max_retries + 1} tries: {last_problem}")
 
     def _send(self, url, params, settings, headers):
-        """One try: the request, our own redirect handling and a bounded, timed body read."""
+        """
+        One try: the request, our own redirect handling and a bounded body read, all within
+        one deadline of ``settings.timeout`` seconds that starts now.
+        """
+        deadline = _Deadline(settings.timeout)
+        current = _CURRENT_DEADLINE.set(deadline)
+        _WATCHDOG.arm(deadline)
+        try:
+            return self._send_within(deadline, url, params, settings, headers)
+        except requests.exceptions.RequestException:
+            # A socket the watchdog shut down reads as a dropped connection: say what it was.
+            if deadline.fired or deadline.left() <= 0:
+                raise deadline.timeout_error() from None
+            raise
+        finally:
+            deadline.close()
+            _CURRENT_DEADLINE.reset(current)
+
+    def _send_within(self, deadline, url, params, settings, headers):
         target, query = url, params
         for _ in range(_MAX_REDIRECTS + 1):
             sent_headers = dict(headers)
             host = urlsplit(target).hostname or ""
             if settings.token and host in settings.token_hosts:
                 sent_headers[TOKEN_HEADER] = settings.token
-            start = time.monotonic()
+            left = deadline.left()
+            if left <= 0:
+                raise deadline.timeout_error()
             with self._lock:
                 self.requests_sent += 1
-            response = self.session.get(target, params=query or None, headers=sent_headers,
-                                        timeout=(min(settings.timeout, 30.0), settings.timeout),
-                                        stream=True, allow_redirects=False)
+            response = None
             try:
+                # Connecting and every socket read may each wait only for what is left.
+                response = self.session.get(target, params=query or None, headers=sent_headers,
+                                            timeout=(left, left), stream=True,
+                                            allow_redirects=False)
                 if response.is_redirect and "Location" in response.headers:
                     location = urljoin(response.url, response.headers["Location"])
-                    if not _same_service(target, location):
-                        return response, _read(response, settings, start)
-                    target, query = location, None
-                    continue
-                return response, _read(response, settings, start)
+                    if _same_service(target, location):
+                        target, query = location, None
+                        continue
+                body = _read(response, settings, deadline)
+                if deadline.fired:  # e.g. endless trailers cut by the watchdog
+                    raise deadline.timeout_error()
+                return response, body
             finally:
-                response.close()
+                # Unwatched before the connection goes back to the pool: a deadline that
+                # passes later must not touch a connection another request then uses.
+                deadline.unwatch()
+                if response is not None:
+                    response.close()
         return response, b""
 
 
-def _read(response, settings, start):
-    """The decoded body, read within the deadline that started at ``start`` and the size cap."""
+def _read(response, settings, deadline):
+    """The decoded body, read within ``deadline`` and the size cap."""
     declared = response.headers.get("Content-Length", "")
     if (declared.isdigit() and int(declared) > settings.max_bytes
             and not response.headers.get("Content-Encoding")):
@@ -259,7 +312,7 @@ def _read(response, settings, start):
             f"{settings.max_bytes} allowed; not reading it")
     raw = response.raw
     if callable(getattr(raw, "read1", None)):
-        pieces = _timed_pieces(raw, settings, start)
+        pieces = _timed_pieces(raw, deadline)
     else:  # urllib3 < 2.3: whole chunks, the deadline is checked between them
         pieces = response.iter_content(chunk_size=_READ_SIZE)
     chunks, size = [], 0
@@ -269,14 +322,13 @@ def _read(response, settings, start):
             raise ResponseFormatError(
                 f"GET {response.url}: the answer is larger than {settings.max_bytes} bytes; "
                 f"refusing to read more")
-        if time.monotonic() - start > settings.timeout:
-            raise requests.exceptions.ReadTimeout(
-                f"the answer took longer than {settings.timeout} s to arrive")
+        if deadline.left() <= 0:
+            raise deadline.timeout_error()
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _timed_pieces(raw, settings, start):
+def _timed_pieces(raw, deadline):
     """
     The body in pieces of at most ``_READ_SIZE`` decoded bytes, one socket read each.
 
@@ -295,10 +347,9 @@ def _timed_pieces(raw, settings, start):
     )
 
     while True:
-        left = settings.timeout - (time.monotonic() - start)
+        left = deadline.left()
         if left <= 0:
-            raise requests.exceptions.ReadTimeout(
-                f"the answer took longer than {settings.timeout} s to arrive")
+            raise deadline.timeout_error()
         sock = getattr(getattr(raw, "connection", None), "sock", None)
         if sock is not None:
             try:
@@ -308,8 +359,7 @@ def _timed_pieces(raw, settings, start):
         try:
             chunk = raw.read1(_READ_SIZE, decode_content=True)
         except ReadTimeoutError:
-            raise requests.exceptions.ReadTimeout(
-                f"the answer took longer than {settings.timeout} s to arrive") from None
+            raise deadline.timeout_error() from None
         except ProtocolError as exc:
             raise requests.exceptions.ChunkedEncodingError(exc) from None
         except DecodeError as exc:
@@ -321,6 +371,187 @@ def _timed_pieces(raw, settings, start):
         if not chunk:
             return
         yield chunk
+
+
+# --------------------------------------------------------------------------------------------
+# Deadlines. Socket time limits alone cannot bound a try: each recv() has its own limit, and a
+# server sending one byte just before it (a status line, headers, 1xx answers, trailers) keeps
+# http.client reading for ever. So every try has a `_Deadline`; the connections our adapter
+# makes tell the deadline of the try in progress (a context variable, so threads and bulk runs
+# each have their own) which sockets they use, and one watchdog thread shuts those sockets down
+# when the deadline passes: whatever read was blocked returns at once, and the try ends.
+
+#: The deadline of the try in progress in this thread (or context), if any.
+_CURRENT_DEADLINE = contextvars.ContextVar("alerce_astro_deadline", default=None)
+
+
+class _Deadline:
+    """
+    The end of one try, and the sockets to shut down when it passes.
+
+    The sockets are watched through duplicates of their descriptors, owned here: shutting a
+    duplicate down ends the connection for every descriptor of it, and closing one never
+    closes (or, once closed, reuses) a descriptor that belongs to someone else.
+    """
+
+    __slots__ = ("timeout", "end", "fired", "_socks", "_lock", "_closed")
+
+    def __init__(self, timeout):
+        self.timeout = timeout
+        self.end = time.monotonic() + timeout
+        self.fired = False
+        self._socks = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def left(self):
+        """Seconds left (negative once passed)."""
+        return self.end - time.monotonic()
+
+    def timeout_error(self):
+        return requests.exceptions.ReadTimeout(
+            f"the answer took longer than {self.timeout} s to arrive")
+
+    def watch(self, sock):
+        """Shut ``sock`` down too when the deadline passes (at once if it has passed)."""
+        try:
+            duplicate = socket.fromfd(sock.fileno(), sock.family, sock.type)
+        except (OSError, ValueError):  # already closed
+            return
+        with self._lock:
+            if self._closed:
+                duplicate.close()
+                return
+            self._socks.append(duplicate)
+            if self.fired:
+                _shut_down(duplicate)
+
+    def unwatch(self):
+        """Stop watching the sockets so far (their connection is going back to the pool)."""
+        with self._lock:
+            socks, self._socks = self._socks, []
+            for sock in socks:
+                sock.close()
+
+    def fire(self):
+        """Called by the watchdog: shut every watched socket down."""
+        with self._lock:
+            if self._closed:
+                return
+            self.fired = True
+            for sock in self._socks:
+                _shut_down(sock)
+
+    def close(self):
+        """The try is over: nothing to watch any more."""
+        with self._lock:
+            self._closed = True
+        self.unwatch()
+
+    @property
+    def closed(self):
+        return self._closed
+
+
+def _shut_down(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed by the server or by the connection
+        pass
+
+
+class _Watchdog:
+    """One daemon thread that fires each armed `_Deadline` when it passes."""
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._heap = []
+        self._order = itertools.count()
+        self._thread = None
+
+    def arm(self, deadline):
+        with self._condition:
+            if len(self._heap) > 4096:  # drop deadlines of tries that are over
+                self._heap = [entry for entry in self._heap if not entry[2].closed]
+                heapq.heapify(self._heap)
+            heapq.heappush(self._heap, (deadline.end, next(self._order), deadline))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="alerce-deadlines",
+                                                daemon=True)
+                self._thread.start()
+            if self._heap[0][2] is deadline:
+                self._condition.notify()
+
+    def _run(self):
+        with self._condition:
+            while True:
+                while self._heap and self._heap[0][2].closed:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._condition.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._condition.wait(wait)
+                    continue
+                heapq.heappop(self._heap)[2].fire()
+
+
+_WATCHDOG = _Watchdog()
+if hasattr(os, "register_at_fork"):  # a forked child has no watchdog thread: start afresh
+    os.register_at_fork(after_in_child=lambda: globals().update(_WATCHDOG=_Watchdog()))
+
+
+class _WatchedConnection:
+    """Mixin for urllib3 connections: tell the current try's deadline the sockets used."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        deadline = _CURRENT_DEADLINE.get()
+        if deadline is not None:  # before the TLS handshake, which may stall too
+            deadline.watch(sock)
+        return sock
+
+    def request(self, *args, **kwargs):
+        deadline = _CURRENT_DEADLINE.get()
+        if deadline is not None and self.sock is not None:  # a pooled keep-alive connection
+            deadline.watch(self.sock)
+        return super().request(*args, **kwargs)
+
+
+class _WatchedHTTPConnection(_WatchedConnection, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """`requests`' adapter, with connections that report their sockets to the deadline."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        # An HTTP(S) proxy uses urllib3's own pools; a SOCKS proxy has pools of its own,
+        # left alone (its tries are bounded by the socket time limits only).
+        if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
+            manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
 
 
 def _same_service(source, target):
@@ -395,6 +626,14 @@ def server_message(body, headers=None, dialect=None):
     '502 Bad Gateway'
     """
     return (dialect or GENERIC).message(body, headers)
+
+
+def _short(text, limit=300):
+    """
+    One line (white space runs made one space), at most ``limit`` characters, never empty;
+    every token redacted *before* the cut (`alerce_astro.redaction.shorten`).
+    """
+    return redaction.shorten(text, limit)
 
 
 def _error_for(status, shown, body, headers, dialect):

@@ -34,6 +34,7 @@ LAYERS = {
     "alerce_astro.schema": 0,
     "alerce_astro.validation": 0,
     "alerce_astro.positions": 0,
+    "alerce_astro.redaction": 0,
     "alerce_astro.lightcurve": 1,
     "alerce_astro.stamps": 1,
     "alerce_astro.crossmatch": 1,

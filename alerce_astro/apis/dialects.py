@@ -31,7 +31,9 @@ _LOCATIONS = frozenset({"query", "path", "body", "header", "cookie"})
 
 def one_line(text, limit=MESSAGE_LIMIT):
     """
-    ``text`` as one line (runs of white space made one space), at most ``limit`` characters.
+    ``text`` as one line (runs of white space made one space), at most ``limit`` characters,
+    with every registered AUTH-TOKEN redacted before the cut (`alerce_astro.redaction.shorten`),
+    so that a token a server echoes can never survive as a cut-off prefix.
 
     Parameters
     ----------
@@ -50,8 +52,9 @@ def one_line(text, limit=MESSAGE_LIMIT):
     >>> one_line("Internal\\n   Server Error")
     'Internal Server Error'
     """
-    text = " ".join(text.split()) or "(empty message)"
-    return text if len(text) <= limit else text[:limit] + "..."
+    from ..redaction import shorten
+
+    return shorten(text, limit)
 
 
 class ErrorDialect:

@@ -17,9 +17,14 @@ requests at once from one run; it gives the slot back before its answer is parse
 with more threads than slots the next requests go out while earlier answers become tables.
 
 Warnings raised by the calls (an empty light curve, say) are collected per object instead of
-being printed once per object, and summarised once per category at the end.
+being printed once per object, and summarised once per category at the end. They are taken
+where Python hands a warning over to be shown (``warnings.showwarning``), after the warning
+filters: the filters, one process-wide list, are never changed (two runs at once, or a run and
+the caller's other threads, would otherwise undo each other's changes), so a category the caller
+ignores is not collected and one the caller turns into errors fails its object.
 """
 
+import contextvars
 import threading
 import time
 import warnings
@@ -34,22 +39,63 @@ __all__ = ["run_many"]
 
 
 class _WarningCollector:
-    """A ``warnings.showwarning`` replacement that files each warning under the current oid."""
+    """Files each warning of a run's worker threads under the oid the thread is working on."""
 
     def __init__(self):
-        self.local = threading.local()
         self.lock = threading.Lock()
         self.by_oid = {}
         self.other = []
 
-    def __call__(self, message, category, filename, lineno, file=None, line=None):
-        record = warnings.WarningMessage(message, category, filename, lineno, file, line)
-        oid = getattr(self.local, "oid", None)
+    def add(self, record, oid):
         with self.lock:
             if oid is None:
                 self.other.append(record)
             else:
                 self.by_oid.setdefault(oid, []).append(record)
+
+
+#: In a call of a run: ``(collector, oid)``. A context variable, so that threads the call
+#: starts with a copy of its context (the three stamp downloads) report to the run too.
+_WORKER = contextvars.ContextVar("alerce_astro_bulk_worker", default=None)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """``warnings.showwarning`` while runs are active: a worker's warnings go to its run."""
+    worker = _WORKER.get()
+    if worker is None:
+        _ROUTER.previous(message, category, filename, lineno, file, line)
+        return
+    collector, oid = worker
+    collector.add(warnings.WarningMessage(message, category, filename, lineno, file, line), oid)
+
+
+class _WarningRouter:
+    """
+    Puts `_show_warning` in place while at least one run is active, and what was there back
+    after the last one (unless someone replaced it in the meantime). Unlike
+    `warnings.catch_warnings`, runs that overlap in several threads share it safely.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.users = 0
+        self.previous = warnings.showwarning
+
+    def __enter__(self):
+        with self.lock:
+            if warnings.showwarning is not _show_warning:
+                self.previous = warnings.showwarning
+                warnings.showwarning = _show_warning
+            self.users += 1
+
+    def __exit__(self, *exc):
+        with self.lock:
+            self.users -= 1
+            if not self.users and warnings.showwarning is _show_warning:
+                warnings.showwarning = self.previous
+
+
+_ROUTER = _WarningRouter()
 
 
 def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what="objects",
@@ -113,22 +159,18 @@ def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what=
     slots = _RequestSlots(max_requests) if max_requests else None
 
     def one(oid):
-        collector.local.oid = oid
+        worker = _WORKER.set((collector, oid))
         token = REQUEST_SLOTS.set(slots)
         try:
             return call(oid)
         finally:
             REQUEST_SLOTS.reset(token)
-            collector.local.oid = None
+            _WORKER.reset(worker)
 
     bar = progress_bar(len(oids), progress=progress, description=what)
     workers = max(1, min(max_workers, len(oids)))
     rounds = 0
-    # One catch_warnings around the whole run: the warning machinery is process-global, so it
-    # cannot be switched per thread; the collector tells the threads' warnings apart instead.
-    with warnings.catch_warnings():
-        warnings.simplefilter("always")
-        warnings.showwarning = collector
+    with _ROUTER:
         try:
             todo = oids
             while todo:

@@ -171,9 +171,8 @@ class CrossmatchQueries(AlerceBase):
             radius = _cone_radius(radius)
         chosen = _catalog_list(catalogs)
         coord, oid = self._crossmatch_target(target, cache=cache)
-        extra = [] if radius is None else [("radius", _number(radius.arcsec))]
-        result = self._catshtm_query("crossmatch", chosen, coord, oid, radius, extra,
-                                     cache=cache, get_query_payload=get_query_payload)
+        result = self._nearest_result(chosen, coord, oid, radius, cache=cache,
+                                      get_query_payload=get_query_payload)
         if get_query_payload:
             return result
         if not result.nsources:
@@ -222,10 +221,13 @@ class CrossmatchQueries(AlerceBase):
         >>> z = alerce.get_redshift("ZTF20aaelulu")   # doctest: +SKIP
         >>> z.z, z.catalog, z.spectroscopic           # doctest: +SKIP
         """
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NoResultsWarning)
-            result = self.query_nearest(target, catalogs=catalogs, radius=radius,
-                                        per_catalog=True, cache=cache)
+        # query_nearest without its NoResultsWarning: silencing it would change the
+        # process-wide warning filters, which threads calling this at once would corrupt.
+        radius = None if radius is None else _cone_radius(radius)
+        chosen = _catalog_list(catalogs)
+        coord, oid = self._crossmatch_target(target, cache=cache)
+        result = self._nearest_result(chosen, coord, oid, radius, cache=cache,
+                                      get_query_payload=False)
         found = [z for z in (_redshift_of(name, table) for name, table in result.items())
                  if z is not None]
         spectroscopic = [z for z in found if z.spectroscopic]
@@ -235,6 +237,12 @@ class CrossmatchQueries(AlerceBase):
             warnings.warn(f"no catalog gives a redshift near {where}", NoResultsWarning)
             return None
         return min(pool, key=lambda z: z.separation.to_value(u.arcsec))
+
+    def _nearest_result(self, chosen, coord, oid, radius, *, cache, get_query_payload):
+        """The catsHTM crossmatch of `query_nearest` (per catalog), without its warning."""
+        extra = [] if radius is None else [("radius", _number(radius.arcsec))]
+        return self._catshtm_query("crossmatch", chosen, coord, oid, radius, extra,
+                                   cache=cache, get_query_payload=get_query_payload)
 
     # ----------------------------------------------------------------------------------------
     def plot_finder(self, target, *, image=None, radius=None, catalogs=None, sources=None,

@@ -8,8 +8,6 @@ for dates, ``JYear`` for a Julian-year epoch, ``nanomaggies``, ``magAB``, ``FeH`
 string of the others; it never fails.
 """
 
-import warnings
-
 from astropy import units as u
 
 __all__ = ["parse_unit", "UNIT_MAP"]
@@ -102,13 +100,35 @@ def parse_unit(text):
         return unit, raw
     for fmt in ("generic", "fits", "cds"):
         try:
-            with warnings.catch_warnings():
-                # 'erg/cm2/s' parses with a warning about multiple slashes: accepted quietly.
-                warnings.simplefilter("ignore")
-                unit = u.Unit(key, format=fmt)
+            unit = _parse_quietly(key, fmt)
         except (ValueError, TypeError):
             continue
         if isinstance(unit, u.UnrecognizedUnit):
             continue
         return unit, None if fmt == "generic" and key == raw else raw
     return None, raw
+
+
+def _parse_quietly(key, fmt):
+    """
+    ``u.Unit(key, format=fmt)`` without its warning about several slashes (``erg/cm2/s``).
+
+    Silencing that warning would change the process-wide warning filters, which is not safe in
+    the threads that parse catsHTM answers: the parts between slashes are parsed one by one
+    and divided left to right instead, as the generic format reads them.
+    """
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(key):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "/" and depth == 0:
+            parts.append(key[start:i])
+            start = i + 1
+    parts.append(key[start:])
+    if fmt != "generic" or len(parts) < 3:
+        return u.Unit(key, format=fmt)
+    if not all(part.strip() for part in parts):
+        raise ValueError(f"{key!r} has an empty part between slashes")
+    unit = u.Unit(parts[0], format=fmt)
+    for part in parts[1:]:
+        unit = unit / u.Unit(part, format=fmt)
+    return unit

@@ -139,3 +139,132 @@ def test_threads_leave_the_warning_filters_as_they_were(server, tmp_path):
         after = list(warnings.filters)
     count("threaded queries", 8 * 20 * 3)
     assert after == before
+
+
+# --------------------------------------------------------------------------------------------
+# The warning machinery is one process-wide state (``warnings.filters``, ``showwarning``): no
+# public path may change it from threads, where ``catch_warnings`` blocks undo each other.
+
+CONE = "357.73373 14.20514"  # the position of the recorded catsHTM answers
+EMPTY_SKY = "10.0 -40.0"  # no recorded source: every catalog is empty there
+
+
+def _machinery():
+    return list(warnings.filters), warnings.showwarning
+
+
+def _overlapped(work, n_threads):
+    """Run ``work(i)`` in threads at once; the errors they raised."""
+    errors, start = [], threading.Barrier(n_threads)
+
+    def run(i):
+        try:
+            start.wait()
+            work(i)
+        except Exception as exc:  # noqa: BLE001 - reported by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+@pytest.fixture(scope="module")
+def catshtm_server(fixtures_dir):
+    from alerce_astro.offline import SampleServer
+
+    with SampleServer(data=[fixtures_dir / "recorded", fixtures_dir / "catshtm"]) as server:
+        yield server
+
+
+def test_overlapping_bulk_runs_leave_the_warning_machinery_as_it_was(server, tmp_path):
+    client = AlerceClass(urls=server.urls, cache_location=tmp_path)
+    oids = OIDS * 3
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        sequential = client.query_magstats_many(OIDS, max_workers=4, progress=False)
+    expected = sorted(sequential.warnings)  # the objects without magstats
+    assert expected and len(expected) < len(OIDS)
+    results = []
+
+    def work(i):
+        for _ in range(4):
+            results.append(client.query_magstats_many(oids[i:] + oids[:i], max_workers=4,
+                                                      progress=False, cache=False))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        before = _machinery()
+        errors = _overlapped(work, 6)
+        after = _machinery()
+        warnings.warn("a later warning", UserWarning)
+    count("threaded bulk runs", len(results))
+    assert errors == []
+    assert after == before
+    assert "a later warning" in [str(w.message) for w in caught]
+    # Each run collected the warnings of its own objects, and only those.
+    assert len(results) == 24
+    for result in results:
+        assert sorted(result.warnings) == expected
+        assert all(len(records) == 1 for records in result.warnings.values())
+
+
+@pytest.mark.parametrize("filters", ["always", "error-elsewhere"])
+def test_threads_crossmatching_at_once_leave_the_warning_filters_as_they_were(
+        catshtm_server, tmp_path, filters):
+    """get_redshift silences a warning of query_nearest; catsHTM units warn when parsed."""
+    client = AlerceClass(urls=catshtm_server.urls, cache_location=tmp_path)
+    found = []
+
+    def work(i):
+        for _ in range(3):
+            found.append(client.get_redshift(CONE, cache=False))
+            found.append(client.query_catalogs(CONE, radius=10 * u.arcsec, cache=False))
+            found.append(client.query_nearest(CONE, per_catalog=True, cache=False))
+            found.append(client.get_redshift(EMPTY_SKY, cache=False))  # warns: no redshift
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter(filters if filters != "error-elsewhere" else "always")
+        if filters == "error-elsewhere":  # a filter of the caller's for unrelated warnings
+            warnings.filterwarnings("error", category=DeprecationWarning)
+        before = _machinery()
+        errors = _overlapped(work, 6)
+        after = _machinery()
+        warnings.warn("a later warning", UserWarning)
+    count("threaded queries", len(found))
+    assert errors == []
+    assert after == before
+    assert "a later warning" in [str(w.message) for w in caught]
+    assert len(found) == 6 * 3 * 4
+    assert sum(1 for f in found if f is None) == 6 * 3  # the empty sky has no redshift
+
+
+def test_get_redshift_warns_only_its_own_warning(catshtm_server, tmp_path):
+    client = AlerceClass(urls=catshtm_server.urls, cache_location=tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert client.get_redshift(EMPTY_SKY) is None
+    assert [w.category for w in caught] == [NoResultsWarning]
+    assert str(caught[0].message).startswith("no catalog gives a redshift near")
+    with pytest.warns(NoResultsWarning, match="no match in any catalog"):
+        client.query_nearest(EMPTY_SKY)
+
+
+def test_a_bulk_run_honours_the_callers_filters(server, tmp_path):
+    """Warnings are collected after the filters: ignored ones are not, errors fail objects."""
+    client = AlerceClass(urls=server.urls, cache_location=tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", NoResultsWarning)
+        quiet = client.query_magstats_many(OIDS, max_workers=4, progress=False)
+    assert quiet.complete and quiet.warnings == {} and caught == []
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        warnings.simplefilter("error", NoResultsWarning)
+        strict = client.query_magstats_many(OIDS, max_workers=4, progress=False)
+    assert sorted(strict.failed) == sorted(
+        oid for oid in OIDS if len(quiet[oid]) == 0)
+    assert all(isinstance(e, NoResultsWarning) for e in strict.failed.values())
