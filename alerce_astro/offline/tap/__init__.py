@@ -1,0 +1,3 @@
+"""
+A real local TAP service in ALeRCE's layout: GAVO DaCHS loaded with dataset folders.
+"""
