@@ -35,6 +35,9 @@ class Conf(_config.ConfigNamespace):
         "https://avro.alerce.online", "Base URL of the ALeRCE stamp (alert cutout) service.")
     catshtm_server = _config.ConfigItem(
         "https://catshtm.alerce.online", "Base URL of the ALeRCE catsHTM crossmatch service.")
+    tap_server = _config.ConfigItem(
+        "https://tap.alerce.online/tap",
+        "Base URL of the ALeRCE TAP service (ADQL on the alerce_tap and ztf schemas).")
     explorer_url = _config.ConfigItem(
         "https://alerce.online", "Base URL of the ALeRCE explorer web pages (links only).")
     timeout = _config.ConfigItem(
