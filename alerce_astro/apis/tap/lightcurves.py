@@ -40,7 +40,7 @@ __all__ = ["fetch_lightcurves", "TapLightCurves", "ChunkedLightCurves", "split_b
 #: Objects per chunk by default: a chunk of LSST objects (hundreds of points each, a hundred
 #: Rubin columns per detection) stays a few tens of megabytes.
 CHUNK_SIZE = 200
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 #: Most rows one query may return when the service does not say its limit.
 FALLBACK_MAXREC = 10_000_000
 
@@ -153,7 +153,8 @@ def _stack_parts(parts):
                              Column(values, name=name, unit=col.unit,
                                     description=col.info.description))
     if len(stacked):
-        stacked.sort(["oid", "mjd"])
+        # kind breaks ties: a ZTF limit and a forced point can share an image's time.
+        stacked.sort(["oid", "mjd", "kind"])
     return stacked
 
 
@@ -161,17 +162,20 @@ class _ChunkTooBig(Exception):
     pass
 
 
-def _fetch_chunk(url, survey, kinds, oids, *, session, method, maxrec):
-    parts = []
-    for kind in kinds:
-        query = adql.lightcurve_chunk(survey, kind, oids, method=method)
-        uploads = {adql.UPLOAD_NAME: id_table(oids)} if method == "upload" else None
-        table, _ = execute(url, query, session=session, maxrec=maxrec, uploads=uploads,
-                           progress=False)
-        if table.meta["query_status"] == "OVERFLOW":
-            raise _ChunkTooBig(kind)
-        parts.append((kind, table))
-    return _stack_parts(parts)
+def _fetch_part(url, survey, kind, oids, *, session, method, maxrec):
+    """One part (``kind``) of the light curves of ``oids``: one query."""
+    query = adql.lightcurve_chunk(survey, kind, oids, method=method)
+    uploads = {adql.UPLOAD_NAME: id_table(oids)} if method == "upload" else None
+    table, _ = execute(url, query, session=session, maxrec=maxrec, uploads=uploads,
+                       progress=False)
+    if table.meta["query_status"] == "OVERFLOW":
+        raise _ChunkTooBig(kind)
+    return table
+
+
+def _fetch_chunk(url, survey, kinds, oids, **options):
+    return _stack_parts([(kind, _fetch_part(url, survey, kind, oids, **options))
+                         for kind in kinds])
 
 
 def _fetch_splitting(url, survey, kinds, oids, **options):
@@ -414,32 +418,59 @@ def fetch_lightcurves(url, oids, *, session, survey=None, chunk_size=CHUNK_SIZE,
         else:
             todo.append(index)
 
-    def work(index):
-        table = _fetch_splitting(url, survey, kinds, chunks[index], session=session,
-                                 method=method, maxrec=maxrec)
+    def fetch_part(index, kind):
+        return _fetch_part(url, survey, kind, chunks[index], session=session, method=method,
+                           maxrec=maxrec)
+
+    def finish(index, table):
         data, done = _chunk_paths(folder, index, file_format)
         _write(table, data, file_format)
         _, missing = split_by_object(table, chunks[index], survey=survey)
         # Written last: a chunk with its mark is complete. It lists the objects without rows.
         done.write_text(json.dumps({"rows": len(table), "missing": missing}))
-        return table
+        if not output:
+            tables[index] = table
+        bar.update(len(chunks[index]))
 
+    def fail(index, exc):
+        for oid in chunks[index]:
+            failed[oid] = exc
+        bar.update(len(chunks[index]))
+
+    # One task per chunk and part, max_workers at a time; a chunk is assembled when its last
+    # part arrives. A chunk whose answer the service cut is fetched again in halves after.
+    parts = {i: {} for i in todo}
+    too_big, broken = [], set()
     try:
         with ThreadPoolExecutor(max_workers=max(1, int(max_workers))) as pool:
-            futures = {pool.submit(work, i): i for i in todo}
+            futures = {pool.submit(fetch_part, i, kind): (i, kind) for i in todo
+                       for kind in kinds}
             for future in as_completed(futures):
-                index = futures[future]
+                index, kind = futures[future]
+                if index in broken:
+                    continue
                 try:
-                    table = future.result()
+                    parts[index][kind] = future.result()
                 except InvalidQueryError:
                     raise  # the query itself is wrong: every chunk would fail alike
+                except _ChunkTooBig:
+                    broken.add(index)
+                    too_big.append(index)
+                    continue
                 except RemoteServiceError as exc:  # this chunk's objects fail, others go on
-                    for oid in chunks[index]:
-                        failed[oid] = exc
-                else:
-                    if not output:
-                        tables[index] = table
-                bar.update(len(chunks[index]))
+                    broken.add(index)
+                    fail(index, exc)
+                    continue
+                if len(parts[index]) == len(kinds):
+                    finish(index, _stack_parts([(k, parts[index].pop(k)) for k in kinds]))
+        for index in sorted(too_big):
+            try:
+                table = _fetch_splitting(url, survey, kinds, chunks[index], session=session,
+                                         method=method, maxrec=maxrec)
+            except RemoteServiceError as exc:
+                fail(index, exc)
+            else:
+                finish(index, table)
     except KeyboardInterrupt:
         bar.close()
         raise

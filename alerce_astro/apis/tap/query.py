@@ -40,8 +40,8 @@ __all__ = ["run_query", "execute", "stream_votable", "prepare_uploads", "id_tabl
 #: Time limit of the sync try of an automatic query: below the ~30 s after which ALeRCE's
 #: service has been seen to drop sync queries.
 SYNC_SECONDS = 25.0
-#: Pauses between two looks at an async job's phase (the last one repeats).
-POLL_PAUSES = (0.2, 0.3, 0.5, 1.0, 2.0)
+#: Seconds of each wait for an async job's end between two updates of its progress bar.
+WAIT_STEP = 5.0
 _FINAL_PHASES = ("COMPLETED", "ERROR", "ABORTED")
 _TIMEOUT_WORDS = ("timed out", "took too long", "timeout", "time limit")
 
@@ -197,20 +197,29 @@ def _async(service, adql, *, maxrec, uploads, session, wait_timeout, progress):
 
 
 def _wait(job, bar, started, wait_timeout):
-    pauses = iter(POLL_PAUSES)
-    pause = next(pauses)
+    """Wait for the job's end, a few seconds at a time (pyvo blocks on the service with UWS
+    WAIT where it can), showing the phase; abort it past ``wait_timeout``."""
+    from pyvo.dal import DALServiceError
+
     while True:
         phase = job.phase
-        bar.set_postfix_str(f"{phase}, {time.monotonic() - started:.0f} s")
+        elapsed = time.monotonic() - started
+        bar.set_postfix_str(f"{phase}, {elapsed:.0f} s")
         if phase in _FINAL_PHASES:
             return phase
-        if wait_timeout is not None and time.monotonic() - started > wait_timeout:
+        if wait_timeout is not None and elapsed > wait_timeout:
             _abort(job)
             raise RemoteServiceError(
                 f"TAP job {job.url} did not finish within wait_timeout={wait_timeout} s "
                 f"(last phase {phase}); it was aborted")
-        time.sleep(pause)
-        pause = next(pauses, POLL_PAUSES[-1])
+        step = WAIT_STEP if wait_timeout is None else max(0.5, min(WAIT_STEP,
+                                                                   wait_timeout - elapsed))
+        try:
+            job.wait(phases=set(_FINAL_PHASES), timeout=step)
+        except DALServiceError as exc:
+            # pyvo's "not yet" (DALJobTimeoutError, a DALServiceError); anything else is real.
+            if not _is_timeout(exc) and "did not reach" not in str(exc):
+                raise
 
 
 def _abort(job):
