@@ -99,16 +99,16 @@ def test_ztf_lightcurves_equal_the_rest_answers(session_tap_client, recorded_cli
     for oid in oids:
         table = curves[oid]
         detections = table[table["kind"] == "detection"]
-        rest = recorded_client.query_detections(oid) if oid != "ZTF18aazeood" else []
-        assert sorted(int(c) for c in detections["candid"]) == \
-            sorted(int(c) for c in rest["candid"]) if len(rest) else len(detections) == 0
-        if len(rest):
-            tap_mag = dict(zip((int(c) for c in detections["candid"]), detections["magpsf"],
-                               strict=True))
+        if oid == "ZTF18aazeood":  # non-detections only
+            assert len(detections) == 0
+        else:
+            rest = recorded_client.query_detections(oid)
+            tap = {int(c): (m, t) for c, m, t in zip(detections["candid"], detections["magpsf"],
+                                                      detections["mjd"], strict=True)}
+            assert sorted(tap) == sorted(int(c) for c in rest["candid"])
             for candid, mag, mjd in zip(rest["candid"], rest["magpsf"], rest["mjd"],
                                         strict=True):
-                assert tap_mag[int(candid)] == np.float32(mag)
-            assert set(np.asarray(detections["mjd"])) == set(np.asarray(rest["mjd"]))
+                assert tap[int(candid)] == (np.float32(mag), mjd)
         limits = table[table["kind"] == "upper_limit"]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NoResultsWarning)  # ZTF18acqpprh has none
@@ -150,9 +150,7 @@ def test_upload_and_in_list_give_the_same_rows(session_tap_client):
 
 
 def test_streamed_to_disk_and_resumed(session_tap_client, tmp_path):
-    from alerce_astro.offline.simulate import simulated_oid
-
-    from alerce_astro.offline.simulate import sample_dataset_path
+    from alerce_astro.offline.simulate import sample_dataset_path, simulated_oid
 
     oids = [simulated_oid(i) for i in range(12)]
     # Sample objects with no light-curve row at all (a simulated 'null light curve').
