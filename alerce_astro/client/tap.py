@@ -9,13 +9,14 @@ and answer astropy tables with units.
 The mixin uses only ``self._setting(name, value=None)``, ``self._request_settings(timeout)``,
 ``self.cache_location`` and ``conf.tap_server``. The service's URL is, in order: the call's
 ``url``, the instance's ``tap_server`` attribute, ``conf.tap_server``. pyvo is imported on first
-use, so importing the package stays fast.
+use, so importing the package stays fast. Imports are absolute so that this module also
+imports (and its examples are collected) before ``alerce_astro.client`` is a package.
 """
 
 import hashlib
 from pathlib import Path
 
-from ..exceptions import InvalidQueryError
+from alerce_astro.exceptions import InvalidQueryError
 
 __all__ = ["TapQueries"]
 
@@ -31,7 +32,7 @@ class TapQueries:
 
     # ----------------------------------------------------------------------------------------
     def _tap_url(self, url=None):
-        from .. import conf
+        from alerce_astro import conf
 
         if url is not None:
             return str(url).rstrip("/")
@@ -41,7 +42,7 @@ class TapQueries:
         return str(getattr(conf, "tap_server", DEFAULT_TAP_SERVER)).rstrip("/")
 
     def _tap_session(self, timeout=None, *, pool_size=8):
-        from ..apis.tap.session import TapSession
+        from alerce_astro.apis.tap.session import TapSession
 
         return TapSession.from_settings(self._request_settings(timeout), pool_size=pool_size)
 
@@ -112,7 +113,7 @@ class TapQueries:
         url = self._tap_url(url)
         if get_query_payload:
             return _payload(url, adql, maxrec=maxrec, async_=async_, uploads=uploads)
-        from ..apis.tap.query import run_query
+        from alerce_astro.apis.tap.query import run_query
 
         with self._tap_session(timeout) as session:
             table = run_query(url, adql, session=session, maxrec=maxrec, async_=async_,
@@ -145,7 +146,7 @@ class TapQueries:
         -------
         `~pathlib.Path`
         """
-        from ..apis.tap.query import stream_votable
+        from alerce_astro.apis.tap.query import stream_votable
 
         with self._tap_session(timeout) as session:
             return stream_votable(self._tap_url(url), adql, path, session=session,
@@ -170,7 +171,7 @@ class TapQueries:
             ``schema_name``, ``table_name`` (as ADQL writes it), ``table_type``,
             ``description``.
         """
-        from ..apis.tap.metadata import list_tables
+        from alerce_astro.apis.tap.metadata import list_tables
 
         with self._tap_session(timeout) as session:
             return list_tables(self._tap_url(url), session=session, schema=schema)
@@ -195,7 +196,7 @@ class TapQueries:
         """
         if not isinstance(table, str) or "." not in table:
             raise InvalidQueryError(f"table must be 'schema.table', got {table!r}")
-        from ..apis.tap.metadata import list_columns
+        from alerce_astro.apis.tap.metadata import list_columns
 
         with self._tap_session(timeout) as session:
             return list_columns(self._tap_url(url), table, session=session)
@@ -241,7 +242,7 @@ class TapQueries:
             ``oid`` (int64), position, times, ``n_det``, ``classifier_name``,
             ``classifier_version``, ``class_name``, ``probability``, ``ranking``.
         """
-        from ..apis.tap import adql
+        from alerce_astro.apis.tap import adql
 
         cone = None
         if coordinates is not None or radius is not None:
@@ -262,7 +263,7 @@ class TapQueries:
             ``classifier_id``, ``classifier_name``, ``classifier_version``, ``tid``, and
             ``survey`` (``lsst`` or ``ztf``, from ``tid``).
         """
-        from ..apis.tap import adql
+        from alerce_astro.apis.tap import adql
 
         table = self.query_tap(adql.classifiers(), async_=False, timeout=timeout, url=url)
         import numpy as np
@@ -288,7 +289,7 @@ class TapQueries:
             ``classifier_name``, ``classifier_version``, ``class_id``, ``class_name``,
             ``order``.
         """
-        from ..apis.tap import adql
+        from alerce_astro.apis.tap import adql
 
         return self.query_tap(adql.classes(classifier), async_=False, timeout=timeout, url=url)
 
@@ -339,7 +340,7 @@ class TapQueries:
             every kind, a ``kind`` column ``detection``/``forced``/``upper_limit``, units);
             objects without any row are in ``.failed``.
         """  # noqa: E501 (a type reference cannot be split)
-        from ..apis.tap import adql, lightcurves
+        from alerce_astro.apis.tap import adql, lightcurves
 
         url = self._tap_url(url)
         size = lightcurves.CHUNK_SIZE if chunk_size is None else chunk_size
@@ -380,7 +381,7 @@ def _payload(url, adql, *, maxrec=None, async_=None, uploads=None):
 def _cone(coordinates, radius):
     from astropy import units as u
 
-    from ..validation import parse_coordinates, parse_radius
+    from alerce_astro.validation import parse_coordinates, parse_radius
 
     if coordinates is None or radius is None:
         raise InvalidQueryError("a cone needs both coordinates and radius")

@@ -80,10 +80,14 @@ def test_descriptor_declares_served_units_indexes_and_q3c():
 
 def test_content_hash_follows_the_data(tmp_path, ztf_recorded):
     from alerce_astro.offline.simulate import sample_dataset_path
+    from alerce_astro.offline.tap.load import serves
 
     a = content_hash("ztf", [sample_dataset_path()])
     assert a == content_hash("ztf", [sample_dataset_path()])
-    assert a != content_hash("ztf", [sample_dataset_path(), ztf_recorded])
+    both = content_hash("ztf", [sample_dataset_path(), ztf_recorded])
+    assert a != both and both.startswith(a)
+    assert serves(both, a) and not serves(a, both) and not serves(None, a)
+    assert not serves("000000000000" + both[12:], a)  # another loader or descriptor
     counts = write_resource("ztf", [sample_dataset_path()], tmp_path / "res", digest=a)
     assert counts["object"] == 40
     assert f"alerce_astro content {a}" in (tmp_path / "res" / "q.rd").read_text()

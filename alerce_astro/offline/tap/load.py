@@ -3,9 +3,10 @@ Loading dataset folders into the local DaCHS, in ALeRCE's TAP layout, only when 
 
 `ensure_service` is the one entry point: it checks that DaCHS is installed and serving (starting
 it when it can), and loads each schema whose content differs from what the service serves. The
-content hash (of the loader's version, the column tables and every source file) is written into
-the schema's description in ``TAP_SCHEMA``, so the check reads it back through the service
-itself: a fresh database, a reinstall or someone else's load are all noticed. A lock file
+content tag (a hash of the loader's version and the resource descriptor, and one hash per dataset
+folder) is written into the schema's description in ``TAP_SCHEMA``, so the check reads it back
+through the service itself: a fresh database, a reinstall or someone else's load are all
+noticed; a service that already serves more folders than asked for is not reloaded. A lock file
 serialises concurrent callers (pytest-xdist workers).
 """
 
@@ -22,8 +23,8 @@ from . import dachs
 from .rd import resource_descriptor
 from .rows import multisurvey_rows, source_files, typed_row, ztf_rows
 
-__all__ = ["ensure_service", "content_hash", "served_hash", "write_resource", "LOADER_VERSION",
-           "RESDIRS"]
+__all__ = ["ensure_service", "content_hash", "served_hash", "serves", "write_resource",
+           "LOADER_VERSION", "RESDIRS"]
 
 #: Bump when the rows or descriptors change for the same inputs: forces a reload.
 LOADER_VERSION = 2
@@ -32,12 +33,20 @@ RESDIRS = {"ztf": "alerce_astro_ztf", "alerce_tap": "alerce_astro_alerce_tap"}
 _TABLES = {"ztf": ZTF_TABLES, "alerce_tap": ALERCE_TAP_TABLES}
 _READERS = {"ztf": ztf_rows, "alerce_tap": multisurvey_rows}
 _HASH_TAG = "alerce_astro content"
-_HASH_RE = re.compile(re.escape(_HASH_TAG) + r" ([0-9a-f]{16})")
+_HASH_RE = re.compile(re.escape(_HASH_TAG) + r" ([0-9a-f]{12}):([0-9a-f,]*)")
+
+
+def _digest(*parts):
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\n")
+    return h.hexdigest()[:12]
 
 
 def content_hash(schema, paths):
     """
-    The hash of what loading ``paths`` into ``schema`` would serve.
+    The tag of what loading ``paths`` into ``schema`` would serve.
 
     Parameters
     ----------
@@ -49,14 +58,29 @@ def content_hash(schema, paths):
     Returns
     -------
     str
-        16 hex digits.
+        ``<layout>:<folder>,<folder>...``: a hash of the loader's version and the resource
+        descriptor, then one hash per dataset folder (of every file the readers read).
     """
-    h = hashlib.sha256(f"{LOADER_VERSION}\n{schema}\n".encode())
-    h.update(resource_descriptor(schema, _TABLES[schema], sources=_sources(schema)).encode())
-    for path in source_files(paths):
-        h.update(f"\n{path.name}\n".encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    layout = _digest(LOADER_VERSION, schema,
+                     resource_descriptor(schema, _TABLES[schema], sources=_sources(schema)))
+    folders = []
+    for root in paths:
+        files = source_files([root])
+        folders.append(_digest(*(part for f in files
+                                 for part in (f.relative_to(root).as_posix(), f.read_bytes()))))
+    return f"{layout}:{','.join(folders)}"
+
+
+def serves(served, wanted):
+    """Whether a service whose tag is ``served`` already serves the tag ``wanted``: the same
+    layout, and every wanted dataset folder among those loaded (a superset is fine: tests that
+    load more than the documentation's examples do not make them reload)."""
+    if not served:
+        return False
+    layout, _, folders = served.partition(":")
+    want_layout, _, want_folders = wanted.partition(":")
+    return layout == want_layout and set(filter(None, want_folders.split(","))) <= set(
+        folders.split(","))
 
 
 def _sources(schema):
@@ -77,9 +101,9 @@ def served_hash(url, schema, *, timeout=30.0):
         except (pyvo.dal.DALServiceError, pyvo.dal.DALQueryError):
             return None
     for value in result.to_table()["description"] if len(result) else ():
-        match = _HASH_RE.search(str(value))
+        match = _HASH_RE.search(" ".join(str(value).split()))
         if match:
-            return match.group(1)
+            return f"{match.group(1)}:{match.group(2)}"
     return None
 
 
@@ -188,7 +212,7 @@ def ensure_service(*, ztf=(), lsst=(), url=None, start=True, log=None):
                 continue
             t1 = time.perf_counter()
             digest = content_hash(schema, paths)
-            if served_hash(url, schema) == digest:
+            if serves(served_hash(url, schema), digest):
                 timings[schema] = time.perf_counter() - t1
                 continue
             resdir = inputs / RESDIRS[schema]
