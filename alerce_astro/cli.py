@@ -216,6 +216,10 @@ def build_parser():
     p.set_defaults(func=cmd_serve, offline=False, server=None, no_cache=False, timeout=None,
                    client=False)
 
+    from .apis.tap.cli import add_tap_command
+
+    add_tap_command(sub, parents=(common, table_out), emit=emit)
+
     p = add("tour", "ALeRCE's starter tour: every table (ECSV) and figure (PNG) of it, and "
                     "an index.html that shows them")
     p.add_argument("--output", "-o", metavar="DIR", type=Path, default=Path("alerce_tour"),

@@ -23,12 +23,13 @@ from .crossmatch import CrossmatchQueries
 from .lightcurves import LightCurveQueries
 from .objects import ObjectQueries
 from .stamps import StampQueries
+from .tap import TapQueries
 
 __all__ = ["AlerceClass", "Alerce", "AlerceBase"]
 
 
 class AlerceClass(ObjectQueries, LightCurveQueries, StampQueries, CrossmatchQueries,
-                  BulkQueries):
+                  TapQueries, BulkQueries):
     """
     Query the ALeRCE broker; answers are astropy objects.
 
