@@ -35,6 +35,9 @@ class Conf(_config.ConfigNamespace):
         "https://avro.alerce.online", "Base URL of the ALeRCE stamp (alert cutout) service.")
     catshtm_server = _config.ConfigItem(
         "https://catshtm.alerce.online", "Base URL of the ALeRCE catsHTM crossmatch service.")
+    multisurvey_server = _config.ConfigItem(
+        "https://api-lsst.alerce.online",
+        "Base URL of the ALeRCE multisurvey API (Rubin LSST alerts): <base>/<svc>_api/<route>.")
     explorer_url = _config.ConfigItem(
         "https://alerce.online", "Base URL of the ALeRCE explorer web pages (links only).")
     timeout = _config.ConfigItem(
