@@ -21,7 +21,6 @@ between the threads of bulk work). For each GET it:
 import contextlib
 import contextvars
 import email.utils
-import json
 import re
 import threading
 import time
@@ -33,6 +32,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ._json import loads as json_loads
+from .apis.dialects import GENERIC
 from .cache import request_key
 from .exceptions import (
     AlerceWarning,
@@ -115,7 +115,7 @@ class Transport:
         self.requests_sent = 0
 
     def get(self, url, params=None, *, settings, parse=None, cache=None, max_age=None,
-            headers=None):
+            headers=None, dialect=None):
         """
         GET a URL and return the parsed body.
 
@@ -136,6 +136,9 @@ class Transport:
             Seconds a cached answer stays valid; `None` for ever.
         headers : dict, optional
             Extra request headers.
+        dialect : `~alerce_astro.apis.dialects.ErrorDialect`, optional
+            How the API words its errors (the generic dialect by default): error messages
+            quote the server through it.
 
         Returns
         -------
@@ -157,14 +160,15 @@ class Transport:
         parse = parse or (lambda answer: answer)
         _check_token(settings.token)
         try:
-            return self._get(url, params, settings, parse, cache, max_age, headers)
+            return self._get(url, params, settings, parse, cache, max_age, headers,
+                             dialect or GENERIC)
         except RemoteServiceError as exc:
             # A server may echo what it was sent; the token never reaches a message.
             if settings.token and settings.token in str(exc):
                 raise type(exc)(str(exc).replace(settings.token, "<AUTH-TOKEN>")) from None
             raise
 
-    def _get(self, url, params, settings, parse, cache, max_age, headers):
+    def _get(self, url, params, settings, parse, cache, max_age, headers, dialect):
         key = request_key("GET", url, params)
         if cache is not None:
             body = cache.get(key, max_age=max_age)
@@ -174,7 +178,7 @@ class Transport:
                 except RemoteServiceError:
                     pass  # a stale or damaged entry: fetch it again
         with REQUEST_SLOTS.get() or contextlib.nullcontext():
-            answer = self._fetch(url, params, settings, headers or {})
+            answer = self._fetch(url, params, settings, headers or {}, dialect)
         value = parse(answer)
         if cache is not None:
             try:
@@ -186,7 +190,7 @@ class Transport:
                               f"cache (cache_location) to keep caching", AlerceWarning)
         return value
 
-    def _fetch(self, url, params, settings, headers):
+    def _fetch(self, url, params, settings, headers, dialect):
         shown = _shown_url(url, params)
         last_problem, last_delay = None, 0.0
         for attempt in range(settings.max_retries + 1):
@@ -205,12 +209,12 @@ class Transport:
                     f"service URLs given to the client") from None
             if response.status_code in RETRY_STATUSES:
                 last_problem = (f"HTTP {response.status_code}: "
-                                f"{server_message(body, response.headers)}")
+                                f"{dialect.message(body, response.headers)}")
                 last_delay = _retry_after(response.headers, settings) or _backoff(settings,
                                                                                   attempt)
                 continue
             if response.status_code >= 400:
-                raise _error_for(response.status_code, shown, body, response.headers)
+                raise _error_for(response.status_code, shown, body, response.headers, dialect)
             if 300 <= response.status_code < 400:
                 raise RemoteServiceError(
                     f"GET {shown}: HTTP {response.status_code} redirect not followed "
@@ -366,16 +370,18 @@ def _describe(exc):
     return f"{type(exc).__name__}: {exc}"
 
 
-def server_message(body, headers=None):
+def server_message(body, headers=None, dialect=None):
     """
-    What the server said, as one short line.
+    What the server said, as one short line (see `alerce_astro.apis.dialects`).
 
     Parameters
     ----------
     body : bytes
         The answer's body.
     headers : mapping, optional
-        Its headers (the content type tells HTML apart).
+        Its headers.
+    dialect : `~alerce_astro.apis.dialects.ErrorDialect`, optional
+        The words of the API that answered; the generic dialect by default.
 
     Returns
     -------
@@ -389,41 +395,14 @@ def server_message(body, headers=None):
     >>> server_message(b'<html><title>502 Bad Gateway</title></html>')
     '502 Bad Gateway'
     """
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text:
-        return "(empty body)"
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        data = None
-    if isinstance(data, dict):
-        message = str(data.get("message") or data.get("detail") or "")
-        errors = data.get("errors")
-        if isinstance(errors, dict) and errors:
-            detail = "; ".join(f"{k}: {v}" for k, v in errors.items())
-            message = f"{message} ({detail})" if message else detail
-        return _short(message or text)
-    if isinstance(data, str):
-        return _short(data)
-    if "<" in text:
-        title = re.search(r"<title>(.*?)</title>", text, flags=re.I | re.S)
-        heading = re.search(r"<h1>(.*?)</h1>", text, flags=re.I | re.S)
-        plain = (title or heading)
-        text = plain.group(1) if plain else re.sub(r"<[^>]+>", " ", text)
-    return _short(text)
+    return (dialect or GENERIC).message(body, headers)
 
 
-def _short(text, limit=300):
-    """One line (white space runs made one space), at most ``limit`` characters, never empty."""
-    text = " ".join(text.split()) or "(empty message)"
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _error_for(status, shown, body, headers):
-    message = f"GET {shown}: HTTP {status}: {server_message(body, headers)}"
+def _error_for(status, shown, body, headers, dialect):
+    message = f"GET {shown}: HTTP {status}: {dialect.message(body, headers)}"
     if status == 404:
         return ObjectNotFoundError(message)
-    if status == 400:
+    if status in dialect.rejected_statuses:
         return RemoteServiceError(message + " (the service rejected the query)")
     if status in (401, 403):
         return RemoteServiceError(message + " (check the AUTH-TOKEN given to the client)")
