@@ -121,7 +121,7 @@ def test_what_the_service_does_with_unknown_names(exchanges):
      {"oid": 170028485706776685, "measurement_id": 170028485706776685,
       "stamp_type": "cutoutScience"}, "has_stamp"),
     ("stamps/avro_lsst.json", "avro", {}, "no alert packets"),
-    ("crossmatch/lsst.json", "crossmatch", {}, "query_catalogs"),
+    ("crossmatch/lsst.json", "crossmatch_api", {}, "query_catalogs"),
     ("classifiers/name_c1.json", "classifiers", {}, "server bug"),
     ("list_objects/classifier_unknown.json", "list_objects", {}, "list_classifiers"),
 ])

@@ -38,7 +38,7 @@ def _recorded(exchanges, name):
      {"survey": "lsst", "oid": [170028485706776685, 170028513894596704]}),
     ("list_objects/cone_radius_5.json", "list_objects",
      {"survey": "lsst", "ra": 63.3495, "dec": -47.1808, "radius": 5}),
-    ("conesearch/coords_r1deg_n2.json", "conesearch",
+    ("conesearch/coords_r1deg_n2.json", "objects_by_coordinates",
      {"ra": 63.0, "dec": -47.3, "radius": 1, "neighbors": 2}),
     ("stamps/313897383979122767_170094456251351059_cutoutScience_fits.json", "stamp",
      {"survey": "lsst", "oid": 313897383979122767, "measurement_id": 170094456251351059,

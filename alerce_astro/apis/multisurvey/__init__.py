@@ -10,7 +10,10 @@ server code over real Rubin alerts) and ``alerce-lsst-api.md``.
 from ..dialects import FASTAPI
 from ..paging import LookAheadPager
 
-__all__ = ["DIALECT", "PAGER", "MAX_PAGE_SIZE"]
+__all__ = ["NAME", "DIALECT", "PAGER", "MAX_PAGE_SIZE"]
+
+#: The key of this API in the client's ``urls``.
+NAME = "multisurvey"
 
 #: FastAPI's error words: ``{"detail": ...}``, 422 lists made one line naming the parameter.
 DIALECT = FASTAPI

@@ -207,7 +207,7 @@ _HINTS = {
     "classifiers": ("the service fails when asked for one classifier by name (a server bug); "
                     "ask for the whole list"),
     "avro": UNSUPPORTED["avro"],
-    "crossmatch": UNSUPPORTED["crossmatch"],
+    "crossmatch_api": UNSUPPORTED["crossmatch"],
 }
 
 

@@ -17,8 +17,11 @@ Rules this module enforces, each from the recorded exchanges:
   ``true``/``false``; `None` leaves a parameter out; a list repeats it.
 """
 
-__all__ = ["ROUTES", "SURVEYS", "route", "service_path", "ORDER_BY_CHOICES", "ORDER_MODES",
+__all__ = ["API", "ROUTES", "SURVEYS", "route", "service_path", "ORDER_BY_CHOICES", "ORDER_MODES",
            "STAMP_TYPES", "STAMP_FORMATS"]
+
+#: The key of this API in the client's ``urls``.
+API = "multisurvey"
 
 #: route name -> (FastAPI app, path in the app, name of the survey parameter or None).
 ROUTES = {
@@ -29,14 +32,15 @@ ROUTES = {
     "forced_photometry": ("lightcurve_api", "forced-photometry", "survey_id"),
     "lightcurve": ("lightcurve_api", "lightcurve", "survey_id"),
     # Cone search of the light-curve app: radius in DEGREES (list_objects takes arcsec).
-    "conesearch": ("lightcurve_api", "conesearch/objects_by_coordinates", None),
+    "objects_by_coordinates": ("lightcurve_api", "conesearch/objects_by_coordinates", None),
     "magstats": ("magstat_api", "magstats", "survey_id"),
     # survey_id is ignored by the service (probability/170028485706776685_with_survey_id.json).
     "probabilities": ("probability_api", "probability", None),
     "classifiers": ("classifier_api", "classifiers", None),
     "stamp": ("stamps_api", "stamp", "survey_id"),
     "avro": ("stamps_api", "avro", "survey_id"),
-    "crossmatch": ("crossmatch_api", "crossmatch", "survey_id"),
+    # Answers 500 for every object (a server bug); named apart from catsHTM's "crossmatch".
+    "crossmatch_api": ("crossmatch_api", "crossmatch", "survey_id"),
 }
 
 #: Values of ``survey``/``survey_id`` the service knows (lower case only).
@@ -120,7 +124,7 @@ def route(base, name, *, survey=None, **params):
     if name not in ROUTES:
         raise ValueError(f"unknown multisurvey route {name!r}; known: {sorted(ROUTES)}")
     if not isinstance(base, str):
-        base = base["multisurvey"]
+        base = base[API]
     app, path, survey_param = ROUTES[name]
     pairs = []
     if survey_param is not None:
