@@ -27,17 +27,22 @@ class Conf(_config.ConfigNamespace):
     """
 
     ztf_server = _config.ConfigItem(
-        "https://api.alerce.online/ztf/v1", "Base URL of the ALeRCE ZTF API v1.")
+        "https://api.alerce.online/ztf/v1",
+        "Base URL of the ALeRCE ZTF API v1 (the client's urls['ztf_v1']).")
     lightcurve_server = _config.ConfigItem(
         "https://api.alerce.online/v2/lightcurve",
-        "Base URL of the ALeRCE light curve API v2 (forced photometry).")
+        "Base URL of the ALeRCE light curve API v2, forced photometry (urls['lightcurve_v2']).")
     stamps_server = _config.ConfigItem(
-        "https://avro.alerce.online", "Base URL of the ALeRCE stamp (alert cutout) service.")
+        "https://avro.alerce.online",
+        "Base URL of the ALeRCE stamp (alert cutout) service (urls['stamps']).")
     catshtm_server = _config.ConfigItem(
-        "https://catshtm.alerce.online", "Base URL of the ALeRCE catsHTM crossmatch service.")
+        "https://catshtm.alerce.online",
+        "Base URL of the ALeRCE catsHTM crossmatch service (urls['catshtm']).")
     multisurvey_server = _config.ConfigItem(
         "https://api-lsst.alerce.online",
-        "Base URL of the ALeRCE multisurvey API (Rubin LSST alerts): <base>/<svc>_api/<route>.")
+        "Base URL of the ALeRCE multisurvey API, which serves LSST (urls['multisurvey']).")
+    tap_server = _config.ConfigItem(
+        "https://tap.alerce.online/tap", "Base URL of the ALeRCE TAP service (urls['tap']).")
     explorer_url = _config.ConfigItem(
         "https://alerce.online", "Base URL of the ALeRCE explorer web pages (links only).")
     timeout = _config.ConfigItem(
@@ -73,7 +78,7 @@ def __getattr__(name):
     # The query class pulls in astroquery and requests: load it on first use so that
     # ``import alerce_astro`` stays fast.
     if name in ("Alerce", "AlerceClass"):
-        from . import core
+        from . import client
 
-        return getattr(core, name)
+        return getattr(client, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -146,6 +146,10 @@ class ResponseCache:
         for path in self.directory.glob(".tmp-*" + _SUFFIX):
             self._discard(path)
 
+    def __contains__(self, key):
+        """Whether an entry is stored under ``key`` (whatever its age; not read or checked)."""
+        return self._path(key).is_file()
+
     def __len__(self):
         if not self.directory.is_dir():
             return 0

@@ -8,21 +8,15 @@ import warnings
 import numpy as np
 from astropy.table import Column, Table, vstack
 
+from .apis.ztf_v1 import quirks as _ztf_quirks
 from .exceptions import InvalidQueryError
+from .surveys import survey_of_oid
 
 __all__ = ["HIERARCHY", "probabilities_hierarchy", "probabilities_summary", "features_to_wide"]
 
-#: ALeRCE's hierarchical light-curve classifier: the top level and the classifier of each
-#: branch. ``lc_classifier`` gives the product of the two levels for each class.
-HIERARCHY = {
-    "top": "lc_classifier_top",
-    "branches": {
-        "Periodic": "lc_classifier_periodic",
-        "Stochastic": "lc_classifier_stochastic",
-        "Transient": "lc_classifier_transient",
-    },
-    "combined": "lc_classifier",
-}
+#: ALeRCE's hierarchical light-curve classifier (a rule of the ZTF API v1, kept there): the top
+#: level and the classifier of each branch; ``lc_classifier`` gives the product of the two.
+HIERARCHY = _ztf_quirks.HIERARCHY
 
 
 def probabilities_hierarchy(probabilities, *, version=None):
@@ -188,18 +182,33 @@ def features_to_wide(features):
                                 "query_features have one)")
     order = np.argsort(np.asarray(features["version"], dtype=str), kind="stable")
     values = {}
-    oids = list(dict.fromkeys(str(o) for o in features["oid"]))
+    ids = features["oid"]
+    oids = list(dict.fromkeys(ids.tolist()))
     for row in features[order]:
         col = f"{row['name']}_{int(row['fid'])}"
         value = row["value"]
-        values.setdefault(col, {})[str(row["oid"])] = (
+        values.setdefault(col, {})[_plain(row["oid"])] = (
             np.nan if np.ma.is_masked(value) else float(value))
-    out = Table({"oid": Column(oids, dtype=str, description="ZTF object identifier")})
+    out = Table({"oid": Column(oids, dtype=str if ids.dtype.kind in "US" else ids.dtype,
+                               description=_id_description(ids, oids))})
     for col in sorted(values):
         data = np.array([values[col].get(o, np.nan) for o in oids], dtype=float)
         out[col] = np.ma.MaskedArray(data, mask=np.isnan(data))
     out.meta.update(features.meta)
     return out
+
+
+def _plain(value):
+    """A table value as a Python object (numpy scalars compare and hash like them)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _id_description(column, oids):
+    """The oid column's own description, else that of the survey the ids belong to."""
+    if column.info.description:
+        return column.info.description
+    survey = survey_of_oid(oids[0]) if oids else None
+    return survey.id_description if survey is not None else "Object identifier"
 
 
 def _one_object(probabilities):

@@ -103,12 +103,12 @@ def build_parser():
     p.set_defaults(func=cmd_object)
 
     p = add("magstats", "per-band statistics of an object", parents=(common, table_out))
-    p.add_argument("oid", help="ZTF object id")
+    p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
     p.set_defaults(func=cmd_magstats)
 
     p = add("lightcurve", "the light curve of an object: detections and upper limits",
             parents=(common,))
-    p.add_argument("oid", help="ZTF object id")
+    p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
     p.add_argument("--plot", metavar="FILE", type=Path,
                    help="draw the light curve to FILE (.png, .pdf, .svg)")
     p.add_argument("--output", "-o", metavar="FILE", type=Path,
@@ -121,7 +121,7 @@ def build_parser():
 
     p = add("stamps", "the image stamps (science, template, difference) of an alert",
             parents=(common,))
-    p.add_argument("oid", help="ZTF object id")
+    p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
     p.add_argument("--candid", help="the alert (default: the object's latest alert with stamps)")
     p.add_argument("--plot", metavar="FILE", type=Path, help="draw the three stamps to FILE")
     p.add_argument("--output", "-o", metavar="DIR", type=Path,
@@ -131,7 +131,7 @@ def build_parser():
     p = add("crossmatch", "catsHTM catalogs around an object or a position",
             parents=(common, table_out))
     p.add_argument("target", nargs="+", metavar="OID|RA DEC",
-                   help="a ZTF object id, or a position (degrees or sexagesimal)")
+                   help="an object id, or a position (degrees or sexagesimal)")
     p.add_argument("--radius", default="20 arcsec",
                    help="search radius with its unit (default: '20 arcsec')")
     p.add_argument("--catalog", metavar="NAME",
@@ -144,7 +144,7 @@ def build_parser():
 
     p = add("finder", "a finder chart of an object", parents=(common,))
     p.add_argument("target", nargs="+", metavar="OID|RA DEC",
-                   help="a ZTF object id, or a position")
+                   help="an object id, or a position")
     p.add_argument("--output", "-o", metavar="FILE", type=Path, required=True,
                    help="the chart's file (.pdf, .png, .svg)")
     p.add_argument("--radius", help="half the side of the field, e.g. '30 arcsec' (default: "
@@ -179,7 +179,7 @@ def build_parser():
 
     p = add("probabilities", "classification probabilities of an object",
             parents=(common, table_out))
-    p.add_argument("oid", help="ZTF object id")
+    p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
     p.add_argument("--classifier", help="only this classifier")
     view = p.add_mutually_exclusive_group()
     view.add_argument("--summary", action="store_true",
@@ -189,7 +189,7 @@ def build_parser():
     p.set_defaults(func=cmd_probabilities)
 
     p = add("features", "light-curve features of an object", parents=(common, table_out))
-    p.add_argument("oid", nargs="+", help="ZTF object id(s)")
+    p.add_argument("oid", nargs="+", help="object id(s)")
     p.add_argument("--wide", action="store_true",
                    help="one row per object with <name>_<fid> columns")
     p.set_defaults(func=cmd_features)
@@ -199,7 +199,7 @@ def build_parser():
     p.set_defaults(func=cmd_classifiers)
 
     p = add("explorer", "the ALeRCE explorer link of objects", parents=())
-    p.add_argument("oid", nargs="+", help="ZTF object id(s)")
+    p.add_argument("oid", nargs="+", help="object id(s)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.set_defaults(func=cmd_explorer, offline=False, server=None, data=None, no_cache=False,
                    timeout=None, client=False)
@@ -328,13 +328,13 @@ def _data_argument(paths):
 
 
 def _server_urls(base):
-    """The service URLs of an ``alerce-astro serve`` server at ``base``."""
-    from .offline.server import SERVICE_PREFIXES
+    """The API URLs of an ``alerce-astro serve`` server at ``base``."""
+    from .offline.server import API_NAMES, SERVICE_PREFIXES
 
     base = base.rstrip("/")
     if not base.startswith(("http://", "https://")):
         raise _usage(f"--server {base!r}: give a URL such as http://127.0.0.1:8000")
-    return {name: base + prefix for name, prefix in SERVICE_PREFIXES.items()}
+    return {API_NAMES[name]: base + prefix for name, prefix in SERVICE_PREFIXES.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,18 +599,8 @@ def _pyplot():
 
 
 def _target(words):
-    """An object id, or a position from one or two words."""
-    from .surveys.ztf import OID_PATTERN
-
-    if len(words) == 1 and OID_PATTERN.fullmatch(words[0]):
-        return words[0]
-    if len(words) == 1 and words[0].upper().startswith("ZTF"):
-        from .surveys.ztf import validate_oid
-
-        return validate_oid(words[0])  # raises with a hint
-    from .validation import parse_coordinates
-
-    return parse_coordinates(" ".join(words))
+    """An object id or a position, as one string: the client tells them apart."""
+    return " ".join(words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -691,13 +681,10 @@ def cmd_crossmatch(alerce, args):
 
 def cmd_finder(alerce, args):
     _pyplot()
-    from .plotting import plot_finder_chart
-
     target = _target(args.target)
     image = str(args.image) if args.image else None
     catalogs = False if args.no_catalogs else None
-    ax = plot_finder_chart(target, image=image, radius=args.radius, catalogs=catalogs,
-                           client=alerce)
+    ax = alerce.plot_finder(target, image=image, radius=args.radius, catalogs=catalogs)
     _save_figure(ax, args.output)
 
 
@@ -766,7 +753,7 @@ def cmd_classifiers(alerce, args):
 
 
 def cmd_explorer(alerce, args):
-    from . import Alerce
+    from . import Alerce  # links only: no request, no server
 
     for url in Alerce.explorer_urls(args.oid):
         print(url)

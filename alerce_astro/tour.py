@@ -231,9 +231,7 @@ def _step_crossmatch(tour, step):
 
 
 def _step_finder(tour, step):
-    from .plotting import plot_finder_chart
-
-    tour.figure(step, "finder", plot_finder_chart(tour.oid, client=tour.alerce),
+    tour.figure(step, "finder", tour.alerce.plot_finder(tour.oid),
                 "Finder chart: the object, its stamp and the catalog sources around it")
 
 
@@ -336,7 +334,7 @@ STEPS = [
      _step_crossmatch),
     ("finder", "5. A finder chart",
      "Going further than the notebook: a chart of the field for the observing run.",
-     "plot_finder_chart(oid)", _step_finder),
+     "Alerce.plot_finder(oid)", _step_finder),
     ("features", "6. Features",
      "The light-curve features ALeRCE computes, long and pivoted to one row.",
      "feats = Alerce.query_features(oid)\nwide = features_to_wide(feats)", _step_features),
@@ -601,9 +599,7 @@ def _run_steps(alerce, output, oid, offline, progress):
     if oid is None:
         oid = choose_object(alerce, offline=offline)
     else:
-        from .surveys.ztf import validate_oid
-
-        oid = validate_oid(oid)
+        oid = alerce.survey.validate_oid(oid)
     tour = _Tour(alerce, output, oid, offline)
     steps = []
     bar = progress_bar(len(STEPS), progress=progress, description="tour", unit="step")

@@ -79,10 +79,10 @@ def stack(body, n_objects):
 
     from alerce_astro.bulk import BulkResult
     from alerce_astro.lightcurve.build import build_lightcurve
-    from alerce_astro.lightcurve.queries import _parse_lightcurve
+    from alerce_astro.apis.ztf_v1.parse import parse_lightcurve
     from alerce_astro.transport import Answer
 
-    data = _parse_lightcurve(Answer("bench", 200, {}, body.encode()))
+    data = parse_lightcurve(Answer("bench", 200, {}, body.encode()))
     lc = build_lightcurve(data, oid="ZTF20aaaaaaa")
     oids = [f"ZTF20{i:07d}" for i in range(n_objects)]
     lcs = {oid: lc.copy() for oid in oids}

@@ -105,11 +105,10 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
         # curve built; it shows how close the concurrency gets to the floor when the
         # client's CPU is not the limit.
         from alerce_astro.bulk import run_many
-        from alerce_astro.apis.ztf_v1.routes import route_url
         from alerce_astro.transport import parse_json
 
         def fetch(oid):
-            return ours._get(route_url(ours.urls, "lightcurve", oid=oid), cache=False,
+            return ours._get(ours._route("lightcurve", oid=oid), cache=False,
                              parse=lambda a: parse_json(a, expect=(dict, type(None))))
 
         raw = []
@@ -121,7 +120,7 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
                "latency_s": LATENCY, "conf_max_workers": int(conf.max_workers)}
         row["floor_s"] = row["requests"] * LATENCY / row["workers"]
         if official_available():
-            theirs = official_client(server.urls["ztf"], workdir)
+            theirs = official_client(server.urls["ztf_v1"], workdir)
             theirs.query_lightcurve(oids[0], survey="ztf")  # warm up
 
             def run_theirs():
@@ -136,12 +135,12 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
 def bench_parse(body, *, repeat):
     """JSON body of a 1,000-detection light curve to AlerceLightCurve vs to pandas."""
     from alerce_astro.lightcurve.build import build_lightcurve
-    from alerce_astro.lightcurve.queries import _parse_lightcurve
+    from alerce_astro.apis.ztf_v1.parse import parse_lightcurve
     from alerce_astro.transport import Answer
 
     def ours():
         # exactly what get_lightcurve does with the body of its request
-        data = _parse_lightcurve(Answer("bench", 200, {}, body))
+        data = parse_lightcurve(Answer("bench", 200, {}, body))
         return build_lightcurve(data, oid="ZTF20aaaaaaa", meta={"service": "ALeRCE"})
 
     lc = ours()

@@ -61,6 +61,23 @@ class Pager:
         """
         return Cursor(self, int(page_size))
 
+    def check(self, envelope, *, url):
+        """
+        Raise unless ``envelope`` is a page of this pager whose rows are JSON objects: the
+        transport runs it before a page is cached.
+
+        Raises
+        ------
+        ResponseFormatError
+            For anything else.
+        """
+        items = self.read(envelope, url=url, page=0)[0]
+        bad = sorted({type(r).__name__ for r in items if not isinstance(r, dict)})
+        if bad:
+            raise ResponseFormatError(f"GET {url}: expected a list of objects for the page's "
+                                      f"items, got items of type {', '.join(bad)}")
+        return envelope
+
     # The three rules a subclass gives.
     def params(self, page, size):  # pragma: no cover - abstract
         """The query parameters of page ``page`` (1-based), as (name, value) pairs."""

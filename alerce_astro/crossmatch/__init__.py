@@ -2,9 +2,10 @@
 Crossmatches of ALeRCE objects with external catalogs through ALeRCE's catsHTM service.
 
 The query methods are those of `~alerce_astro.AlerceClass` (`query_catalogs`,
-`query_nearest`, `get_redshift`, `list_catalogs`); this subpackage also holds the catalog table
-(`alerce_astro.crossmatch.catalogs`), the unit mapping (`.units`), the answer parser
-(`.parse`) and the result classes (`CrossmatchResult`, `Redshift`).
+`query_nearest`, `get_redshift`, `list_catalogs`); this subpackage holds the catalog table
+(`alerce_astro.crossmatch.catalogs`), the unit mapping (`.units`) and the result classes
+(`CrossmatchResult`, `Redshift`). The service's routes and the parser of its answers are in
+`alerce_astro.apis.catshtm`.
 
 Importing it (or `alerce_astro.crossmatch.catalogs`, which the offline server uses) loads no
 astroquery and no astropy tables or coordinates: the result classes come on first use.

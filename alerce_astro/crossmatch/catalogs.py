@@ -7,26 +7,16 @@ the radius the service uses for a crossmatch when none is given, which columns h
 position and which hold a redshift. Everything else in `alerce_astro.crossmatch` (and the
 offline server in `alerce_astro.offline`) reads this table; adding a catalog is one row here.
 
-The routes of the service are here too: catsHTM is its own service (``urls["catshtm"]``), not
-part of the ZTF API. This module imports nothing heavy (no astroquery, no astropy tables or
-coordinates), so the offline server can use it.
+The service's routes are wire knowledge, in `alerce_astro.apis.catshtm.routes`. This module
+imports nothing heavy (no astroquery, no astropy tables or coordinates), so the offline server
+can use it.
 """
 
 from dataclasses import dataclass
 
-__all__ = ["Catalog", "CATALOGS", "ROUTES", "DEFAULT_RADIUS_ARCSEC", "catshtm_url",
-           "get_catalog", "find_catalog", "request_name", "display_name", "default_radius",
-           "catalog_table",
+__all__ = ["Catalog", "CATALOGS", "DEFAULT_RADIUS_ARCSEC", "get_catalog", "find_catalog",
+           "request_name", "display_name", "default_radius", "catalog_table",
            "PHOTOMETRIC_REDSHIFT_COLUMNS"]
-
-#: The service's routes, relative to its base URL. ``radius`` is required by the cone searches
-#: and optional for the crossmatches (the catalog's default is used without it).
-ROUTES = {
-    "conesearch": "conesearch",          # catalog, ra, dec, radius: every source in the cone
-    "conesearch_all": "conesearch_all",  # ra, dec, radius: the same for every catalog
-    "crossmatch": "crossmatch",          # catalog, ra, dec[, radius]: the closest source
-    "crossmatch_all": "crossmatch_all",  # ra, dec[, radius]: the closest source per catalog
-}
 
 #: Crossmatch radius of the catalogs without their own default.
 DEFAULT_RADIUS_ARCSEC = 50.0
@@ -232,30 +222,6 @@ def default_radius(name):
     """
     catalog = find_catalog(name)
     return catalog.default_radius if catalog is not None else DEFAULT_RADIUS_ARCSEC
-
-
-def catshtm_url(urls, route):
-    """
-    The full URL of a catsHTM route.
-
-    Parameters
-    ----------
-    urls : mapping or str
-        The client's base URLs (key ``catshtm``) or the service's base URL itself.
-    route : str
-        A key of `ROUTES`.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> catshtm_url({"catshtm": "https://catshtm.alerce.online"}, "crossmatch_all")
-    'https://catshtm.alerce.online/crossmatch_all'
-    """
-    base = urls if isinstance(urls, str) else urls["catshtm"]
-    return base.rstrip("/") + "/" + ROUTES[route]
 
 
 def catalog_table():

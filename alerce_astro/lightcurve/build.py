@@ -46,6 +46,7 @@ from astropy.time import Time
 from astropy.utils.masked import Masked
 
 from .. import schema as schema_module
+from ..apis.lightcurve_v2 import columns as forced_columns
 from ..apis.ztf_v1 import columns
 from ..exceptions import AlerceWarning
 from ..positions import usable_axes
@@ -218,7 +219,8 @@ def build_lightcurve(data, *, oid, forced=None, non_detections=True, meta=None, 
         "detection": _read(columns.DETECTION, data.get("detections") or []),
         "upper_limit": _read(columns.NON_DETECTION,
                              (data.get("non_detections") or []) if non_detections else []),
-        "forced": _read(columns.FORCED_PHOTOMETRY, flatten_forced_photometry(forced or [])),
+        "forced": _read(forced_columns.FORCED_PHOTOMETRY,
+                        flatten_forced_photometry(forced or [])),
     }
     sizes = [parts[k].n for k in KINDS]
     mjd = np.concatenate([parts[k].mjd for k in KINDS])

@@ -32,7 +32,7 @@ from .lightcurve_api import LightcurveApi
 from .stamps_api import StampsApi
 from .ztf_api import ZtfApi, html_not_found, json_response
 
-__all__ = ["SampleServer", "serve", "SERVICE_PREFIXES"]
+__all__ = ["SampleServer", "serve", "SERVICE_PREFIXES", "API_NAMES"]
 
 #: service name -> path prefix
 SERVICE_PREFIXES = {
@@ -41,6 +41,10 @@ SERVICE_PREFIXES = {
     "stamps": "/stamps",
     "catshtm": "/catshtm",
 }
+
+#: service name -> the client's name of its API (a key of ``AlerceClass(urls=...)``)
+API_NAMES = {"ztf": "ztf_v1", "lightcurve": "lightcurve_v2", "stamps": "stamps",
+             "catshtm": "catshtm"}
 
 _MULTI_SLASH = re.compile("/{2,}")
 
@@ -357,9 +361,10 @@ class SampleServer:
 
     @property
     def urls(self):
-        """Base URL of each service: ``{"ztf", "lightcurve", "stamps", "catshtm"}``."""
+        """Base URL of each API, under the client's API names: ``{"ztf_v1",
+        "lightcurve_v2", "stamps", "catshtm"}``."""
         url = self.url
-        return {name: url + prefix for name, prefix in SERVICE_PREFIXES.items()}
+        return {API_NAMES[name]: url + prefix for name, prefix in SERVICE_PREFIXES.items()}
 
     def client(self, **kwargs):
         """
@@ -490,7 +495,7 @@ def serve(data=None, port=0, host="127.0.0.1", **faults):
     try:
         print(f"ALeRCE sample server running at {server.url}")
         for name, url in server.urls.items():
-            print(f"  {name:<11}{url}")
+            print(f"  {name:<14}{url}")
         print("Press Ctrl-C to stop.", flush=True)
         _block()
     except KeyboardInterrupt:

@@ -7,11 +7,13 @@ sky, so a rotated or mirrored image gets rotated or mirrored arrows) and the sca
 ``north_up=True`` (the default) the axes are flipped when the image is stored north-down or
 east-right (as ZTF cutouts are), so that the chart reads as the sky does: north up, east left.
 
+The chart draws what it is given and never fetches: `~alerce_astro.AlerceClass.plot_finder`
+fetches an object's position, template stamp and catalog sources, then calls it.
 matplotlib is imported when the function runs, never at import.
 """
 
-import math
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +21,11 @@ from astropy import units as u
 from astropy.coordinates import SkyCoord
 from astropy.time import Time
 
-from ..exceptions import InvalidQueryError, NoResultsWarning
+from ..exceptions import InvalidQueryError
 from . import style
 
-__all__ = ["plot_finder_chart", "sky_directions", "image_and_wcs"]
+__all__ = ["plot_finder_chart", "FinderTarget", "sky_directions", "image_and_wcs",
+           "image_radius"]
 
 ANNOTATION_COLOR = style.FINDER_ANNOTATION_COLOR
 NO_DATA_COLOR = style.NO_DATA_COLOR
@@ -30,36 +33,54 @@ NO_DATA_COLOR = style.NO_DATA_COLOR
 _NICE_SCALES = (1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
 
 
-def plot_finder_chart(target, *, image=None, radius=None, catalogs=None, sources=None,
-                      client=None, ax=None, north_up=True, title=None, info=True,
-                      cmap=None):
+@dataclass
+class FinderTarget:
     """
-    A finder chart: an image around the target, marked for a telescope.
+    What a finder chart says about an object: its id, position and a few facts for the text box.
 
     Parameters
     ----------
-    target : str or `~astropy.coordinates.SkyCoord`
-        A ZTF object id (its position, magnitudes and dates are fetched through ``client``)
-        or a position (`~astropy.coordinates.SkyCoord` or a string).
+    coord : `~astropy.coordinates.SkyCoord`
+        The position marked.
+    oid : str or int, optional
+        The object id (the crosshair's label and the title).
+    mags : dict, optional
+        Band name -> mean magnitude, in the order to show.
+    firstmjd, lastmjd : float, optional
+        MJD (UTC) of the first and last detection.
+    """
+
+    coord: SkyCoord
+    oid: object = None
+    mags: dict = field(default_factory=dict)
+    firstmjd: float = None
+    lastmjd: float = None
+
+
+def plot_finder_chart(target, *, image=None, radius=None, sources=None, ax=None,
+                      north_up=True, title=None, info=True, cmap=None, image_note=None):
+    """
+    A finder chart: an image around the target, marked for a telescope.
+
+    It draws what it is given: to chart an object by its id (its position, template stamp and
+    catalog sources fetched), use `~alerce_astro.AlerceClass.plot_finder`.
+
+    Parameters
+    ----------
+    target : `FinderTarget`, `~astropy.coordinates.SkyCoord` or str
+        The object (a `FinderTarget`) or a position (a `~astropy.coordinates.SkyCoord` or a
+        string such as ``"185.7289 15.8236"``).
     image : optional
         The background, with a celestial WCS: an `~astropy.nddata.NDData` (or
-        `~astropy.nddata.CCDData`) with ``wcs``, a ``(data, wcs)`` pair (``wcs`` a
-        `~astropy.wcs.WCS` or a FITS header), an `~astropy.io.fits.ImageHDU` /
-        `~astropy.io.fits.PrimaryHDU`, an `~astropy.io.fits.HDUList` (its first image), or
-        a FITS file name. For example astroquery's ``hips2fits`` or ``SkyView`` answers. By
-        default the object's template stamp (``client.get_stamps(oid).template``), whose WCS
-        is approximate.
+        `~astropy.nddata.CCDData`, a stamp of `~alerce_astro.stamps.StampSet`) with ``wcs``, a
+        ``(data, wcs)`` pair (``wcs`` a `~astropy.wcs.WCS` or a FITS header), an
+        `~astropy.io.fits.ImageHDU` / `~astropy.io.fits.PrimaryHDU`, an
+        `~astropy.io.fits.HDUList` (its first image), or a FITS file name. For example
+        astroquery's ``hips2fits`` or ``SkyView`` answers.
     radius : `~astropy.units.Quantity` or str, optional
-        Half the side of the field shown, and the radius of the catalog search; by default
-        the whole image.
-    catalogs : str, list of str or False, optional
-        catsHTM catalogs to overlay (default: all); ``False`` for none. Their sources come
-        from ``client.query_catalogs``.
+        Half the side of the field shown; by default the whole image.
     sources : `~alerce_astro.crossmatch.CrossmatchResult`, optional
-        Sources to overlay instead of querying catsHTM.
-    client : `~alerce_astro.AlerceClass`, optional
-        The client used for the object, its stamp and the catalogs; ``alerce_astro.Alerce``
-        by default.
+        Catalog sources to overlay (e.g. from `~alerce_astro.AlerceClass.query_catalogs`).
     ax : `~matplotlib.axes.Axes`, optional
         Where to draw (best a WCSAxes made with ``projection=wcs``); a new figure otherwise.
     north_up : bool, optional
@@ -67,10 +88,12 @@ def plot_finder_chart(target, *, image=None, radius=None, catalogs=None, sources
     title : str, optional
         The title (default: the object id or the position).
     info : bool, optional
-        Write the text box (id, sexagesimal position, mean g and r magnitudes, discovery and
-        last detection dates) to the right of the image.
+        Write the text box (id, sexagesimal position, mean magnitudes, discovery and last
+        detection dates) to the right of the image.
     cmap : str, optional
         Colour map (default: `alerce_astro.plotting.style.IMAGE_CMAP`).
+    image_note : str, optional
+        What the image is, for the text box (``"ZTF template stamp"``).
 
     Returns
     -------
@@ -80,40 +103,44 @@ def plot_finder_chart(target, *, image=None, radius=None, catalogs=None, sources
     Raises
     ------
     InvalidQueryError
-        If there is no image to draw (a position without ``image``), the image has no
-        celestial WCS or is not 2-D, or the target is outside it.
+        If there is no image, the image has no celestial WCS or is not 2-D, the target is
+        outside it, or the target is an object id (use `~alerce_astro.AlerceClass.plot_finder`).
 
     Examples
     --------
     >>> from alerce_astro.plotting import plot_finder_chart
-    >>> ax = plot_finder_chart("ZTF20aaelulu", radius="30 arcsec")   # doctest: +SKIP
-    >>> ax.figure.savefig("ZTF20aaelulu_finder.pdf")                 # doctest: +SKIP
+    >>> ax = plot_finder_chart("185.7289 15.8236", image=hdul,
+    ...                        radius="30 arcsec")               # doctest: +SKIP
+    >>> ax.figure.savefig("finder.pdf")                          # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
     from astropy.visualization import ImageNormalize, LinearStretch, ZScaleInterval
 
     from ..validation import parse_coordinates, parse_radius
 
-    details = _Details()
-    if isinstance(target, str) and target.strip()[:3].upper() == "ZTF":
-        client = client if client is not None else _default_client()
-        details = _object_details(client, target.strip())
-        coord = details.coord
+    if isinstance(target, FinderTarget):
+        details = target
     else:
-        coord = parse_coordinates(target, argument="target")
+        try:
+            coord = parse_coordinates(target, argument="target")
+        except InvalidQueryError:
+            if isinstance(target, str) and len(target.split()) == 1:
+                raise InvalidQueryError(
+                    f"target={target!r}: plot_finder_chart draws what it is given and does "
+                    f"not look objects up; for an object id use Alerce.plot_finder({target!r})"
+                    f", which fetches its position, stamp and catalog sources") from None
+            raise
+        details = FinderTarget(coord=coord)
+    coord = details.coord
     if radius is not None:
         radius = parse_radius(radius, maximum=1 * u.deg)
         if radius.deg <= 0:
             raise InvalidQueryError(f"radius={radius!r} must be larger than 0")
     if image is None:
-        if not details.oid:
-            raise InvalidQueryError("give image= (an NDData, HDU, HDUList, (data, wcs) or FITS "
-                                    "file) for a chart around a position; only an object id "
-                                    "has a default image (its template stamp)")
-        image = _template_stamp(client, details.oid)
-        source_note = "ZTF template stamp"
-    else:
-        source_note = None
+        raise InvalidQueryError("give image= (an NDData, HDU, HDUList, (data, wcs) or FITS file) "
+                                "to draw the chart on; Alerce.plot_finder(oid) uses the "
+                                "object's template stamp")
+    source_note = image_note
     data, wcs = image_and_wcs(image)
     if "approx" in str(getattr(wcs.wcs, "name", "")).lower():
         source_note = (source_note or "image") + " (approximate WCS)"
@@ -164,20 +191,15 @@ def plot_finder_chart(target, *, image=None, radius=None, catalogs=None, sources
         ax.set_ylabel("y (pixel)")
 
     field = abs(xlim[1] - xlim[0])
-    _crosshair(ax, x0, y0, field, label=details.oid or "target")
-    if sources is None and catalogs is not False:
-        client = client if client is not None else _default_client()
-        search = radius if radius is not None else _image_radius(wcs, data.shape, coord)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NoResultsWarning)  # an empty field is fine here
-            sources = client.query_catalogs(coord, radius=search, catalogs=catalogs)
+    name = (str(details.oid) if details.oid is not None
+            else coord.to_string("hmsdms", sep=":", precision=1))
+    _crosshair(ax, x0, y0, field, label=str(details.oid) if details.oid is not None
+               else "target")
     if sources:
         _overlay(ax, wcs, sources)
     _arrows(ax, north, east, field)
     _scale_bar(ax, field, scale_x, flip_x)
-    ax.set_title(title if title is not None else
-                 f"{details.oid or coord.to_string('hmsdms', sep=':', precision=1)} "
-                 f"finder chart", fontsize="medium")
+    ax.set_title(title if title is not None else f"{name} finder chart", fontsize="medium")
     if info:
         _info_box(ax, coord, details, source_note)
     handles, labels = ax.get_legend_handles_labels()
@@ -185,56 +207,6 @@ def plot_finder_chart(target, *, image=None, radius=None, catalogs=None, sources
         ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(1.03, 0.0),
                   borderaxespad=0.0, fontsize="small", frameon=False)
     return ax
-
-
-# --------------------------------------------------------------------------------------------
-class _Details:
-    """What the text box says about the target."""
-
-    def __init__(self, oid=None, coord=None, mags=None, firstmjd=None, lastmjd=None):
-        self.oid = oid
-        self.coord = coord
-        self.mags = mags or {}
-        self.firstmjd = firstmjd
-        self.lastmjd = lastmjd
-
-
-def _default_client():
-    from .. import Alerce
-
-    return Alerce
-
-
-def _float_or_none(value):
-    if value is None or np.ma.is_masked(value):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _object_details(client, oid):
-    obj = client.query_object(oid)
-    ra, dec = _float_or_none(obj["meanra"][0]), _float_or_none(obj["meandec"][0])
-    if ra is None or dec is None:
-        raise InvalidQueryError(f"{oid} has no mean position: give its coordinates")
-    mags = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NoResultsWarning)
-        stats = client.query_magstats(oid)
-    for row in stats:
-        value = _float_or_none(row["magmean"])
-        if value is not None and str(row["band"]) in ("g", "r"):
-            mags[str(row["band"])] = value
-    return _Details(oid=oid, coord=SkyCoord(ra * u.deg, dec * u.deg, frame="icrs"), mags=mags,
-                    firstmjd=_float_or_none(obj["firstmjd"][0]),
-                    lastmjd=_float_or_none(obj["lastmjd"][0]))
-
-
-def _template_stamp(client, oid):
-    get_stamps = getattr(client, "get_stamps", None)
-    if get_stamps is None:
-        raise InvalidQueryError("this client cannot fetch stamps: give image=")
-    return get_stamps(oid).template
 
 
 def image_and_wcs(image):
@@ -363,9 +335,24 @@ def _pixel_scale_along_x(wcs, x, y):
     return float(a.separation(b).to_value(u.arcsec))
 
 
-def _image_radius(wcs, shape, coord):
-    """The radius from ``coord`` that covers the image's corners (at most a degree)."""
-    ny, nx = shape
+def image_radius(image, coord):
+    """
+    The radius from ``coord`` that covers the image's corners (at most a degree): what a
+    catalog search must cover to fill a chart drawn without ``radius``.
+
+    Parameters
+    ----------
+    image
+        Any image `plot_finder_chart` accepts.
+    coord : `~astropy.coordinates.SkyCoord`
+        The centre.
+
+    Returns
+    -------
+    `~astropy.coordinates.Angle`
+    """
+    data, wcs = image_and_wcs(image)
+    ny, nx = data.shape
     corners = wcs.pixel_to_world([-0.5, nx - 0.5, -0.5, nx - 0.5],
                                  [-0.5, -0.5, ny - 0.5, ny - 0.5])
     return min(coord.separation(corners).max(), 1 * u.deg)
@@ -442,12 +429,11 @@ def _info_box(ax, coord, details, source_note):
     ra = coord.ra.to_string(unit=u.hourangle, sep=":", precision=2, pad=True)
     dec = coord.dec.to_string(unit=u.deg, sep=":", precision=1, alwayssign=True, pad=True)
     lines = []
-    if details.oid:
-        lines.append(details.oid)
+    if details.oid is not None:
+        lines.append(str(details.oid))
     lines += [f"RA   {ra}", f"Dec  {dec}", f"     ({coord.ra.deg:.5f}, {coord.dec.deg:+.5f})"]
-    for band in ("g", "r"):
-        if band in details.mags:
-            lines.append(f"mean {band} = {details.mags[band]:.2f} mag")
+    for band, mag in details.mags.items():
+        lines.append(f"mean {band} = {mag:.2f} mag")
     if details.firstmjd is not None:
         lines.append(f"discovered {_date(details.firstmjd)}")
     if details.lastmjd is not None:

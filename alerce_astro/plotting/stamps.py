@@ -16,8 +16,8 @@ MARKER_RADIUS = 5.0
 _TITLES = {"science": "Science", "template": "Template", "difference": "Difference"}
 
 
-def plot_stamps(stamps=None, *, oid=None, candid=None, client=None, fig=None, figsize=None,
-                marker=True, contrast=0.25, cmap=None, difference_cmap=None, **imshow_kwargs):
+def plot_stamps(stamps=None, *, fig=None, figsize=None, marker=True, contrast=0.25, cmap=None,
+                difference_cmap=None, **imshow_kwargs):
     """
     Plot an alert's three cutouts: north up, east left, with RA/Dec axes.
 
@@ -29,17 +29,13 @@ def plot_stamps(stamps=None, *, oid=None, candid=None, client=None, fig=None, fi
     A circle marks the candidate. Titles give the type, band and time; the figure's title the
     object and candid.
 
+    It draws what it is given: to fetch and plot an object's stamps in one call, use
+    `~alerce_astro.AlerceClass.plot_stamps`.
+
     Parameters
     ----------
-    stamps : `~alerce_astro.stamps.StampSet` or str, optional
-        The stamps to plot (from `~alerce_astro.AlerceClass.get_stamps`), or an object id.
-    oid : str, optional
-        Fetch the stamps of this object first (with ``client``), instead of giving ``stamps``.
-    candid : int or str, optional
-        With ``oid``: the alert, or ``"first"`` (default) or ``"last"`` (see
-        `~alerce_astro.AlerceClass.get_stamps`).
-    client : `~alerce_astro.AlerceClass`, optional
-        The client that fetches (default: ``alerce_astro.Alerce``).
+    stamps : `~alerce_astro.stamps.StampSet`
+        The stamps to plot (from `~alerce_astro.AlerceClass.get_stamps`).
     fig : `~matplotlib.figure.Figure`, optional
         Draw into this figure (its existing axes are left alone); a new one by default.
     figsize : tuple, optional
@@ -62,27 +58,20 @@ def plot_stamps(stamps=None, *, oid=None, candid=None, client=None, fig=None, fi
     Raises
     ------
     InvalidQueryError
-        If neither ``stamps`` nor ``oid`` is given, or both are.
+        If ``stamps`` is not given (or is an object id: use
+        `~alerce_astro.AlerceClass.plot_stamps`).
 
     Examples
     --------
     >>> from alerce_astro.plotting import plot_stamps
-    >>> fig = plot_stamps(stamps)                                        # doctest: +SKIP
-    >>> fig = plot_stamps(oid="ZTF18aaqfhlj", client=alerce)             # doctest: +SKIP
+    >>> fig = plot_stamps(alerce.get_stamps("ZTF18aaqfhlj"))             # doctest: +SKIP
     >>> fig.savefig("stamps.png")                                        # doctest: +SKIP
     """
-    if isinstance(stamps, str):
-        if oid is not None:
-            raise InvalidQueryError("give the object id once: plot_stamps(oid=...)")
-        stamps, oid = None, stamps
-    if stamps is None:
-        if oid is None:
-            raise InvalidQueryError("plot_stamps needs stamps (from get_stamps) or oid=...")
-        if client is None:
-            from .. import Alerce as client
-        stamps = client.get_stamps(oid, candid=candid)
-    elif oid is not None or candid is not None:
-        raise InvalidQueryError("give either stamps or oid/candid to plot_stamps, not both")
+    if stamps is None or not hasattr(stamps, "north_up"):
+        shown = f"{stamps!r}" if isinstance(stamps, (str, int)) else "oid"
+        raise InvalidQueryError(
+            "plot_stamps needs stamps (a StampSet from get_stamps); it does not fetch: to "
+            f"fetch and plot an object's stamps use Alerce.plot_stamps({shown})")
 
     import matplotlib.pyplot as plt
     from matplotlib.patches import Circle

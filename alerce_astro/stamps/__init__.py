@@ -4,11 +4,10 @@ Alert image stamps: the science, template and difference cutouts of a ZTF alert 
 cutout WCS.
 
 The query methods (`~alerce_astro.AlerceClass.get_stamps`, ``get_images``, ``get_avro_info``,
-``plot_stamps``) are those of `StampQueries`, a mixin of `~alerce_astro.AlerceClass`.
+``plot_stamps``) are those of `~alerce_astro.AlerceClass`.
 """
 
 from .cutouts import MAX_DECOMPRESSED_BYTES, STAMP_TYPES, Cutout, decompress, read_cutout
-from .queries import StampQueries
 from .stampset import StampSet, make_stamp
 from .wcs import (
     ACCURACY,
@@ -19,6 +18,6 @@ from .wcs import (
     reference_pixel,
 )
 
-__all__ = ["StampSet", "StampQueries", "STAMP_TYPES", "Cutout", "read_cutout", "decompress",
+__all__ = ["StampSet", "STAMP_TYPES", "Cutout", "read_cutout", "decompress",
            "MAX_DECOMPRESSED_BYTES", "make_stamp", "cutout_wcs", "reference_pixel",
            "locate_in_difference", "ZTF_PIXEL_SCALE", "CUTOUT_SIZE", "ACCURACY"]

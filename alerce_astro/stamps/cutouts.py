@@ -30,7 +30,6 @@ from astropy.io import fits
 from astropy.io.fits.verify import VerifyError
 
 from ..exceptions import ResponseFormatError
-from ..transport import server_message
 
 __all__ = ["STAMP_TYPES", "MAX_DECOMPRESSED_BYTES", "MAX_SIDE", "Cutout", "decompress",
            "read_cutout"]
@@ -179,8 +178,8 @@ def read_cutout(body, *, source="the stamp", limit=MAX_DECOMPRESSED_BYTES):
         raw = body  # already decompressed by something on the way
     else:
         raise ResponseFormatError(
-            f"{source} is not a gzip-compressed FITS file ({len(body)} bytes); the service "
-            f"said: {server_message(body)}")
+            f"{source} is not a gzip-compressed FITS file ({len(body)} bytes, starting "
+            f"{body[:20]!r})")
     if raw[:6] != b"SIMPLE":
         raise ResponseFormatError(
             f"{source} decompresses to something that is not FITS ({len(raw)} bytes, "

@@ -107,6 +107,16 @@ def test_generic_query_many(client, sample_server):
         client.query_many("clear_cache", oids)
 
 
+def test_every_bulk_method_name_is_a_method(client, sample_server):
+    from alerce_astro.client.bulk import BULK_METHODS
+
+    assert [name for name in BULK_METHODS if not callable(getattr(client, name, None))] == []
+    # the forced photometry of many objects, by name
+    oids = sample_server.dataset.oids[:2]
+    forced = quiet(client.query_many, "query_forced_photometry", oids)
+    assert list(forced) == oids and not forced.failed
+
+
 LATENCY = 0.1
 
 

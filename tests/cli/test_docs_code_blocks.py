@@ -56,8 +56,8 @@ def test_block_runs(code, cli_server, sample_oid, tmp_path, monkeypatch):
         "run_my_analysis": lambda client: client.list_classifiers(),
     }
     plt.close("all")
-    with conf.set_temp("ztf_server", urls["ztf"]), \
-            conf.set_temp("lightcurve_server", urls["lightcurve"]), \
+    with conf.set_temp("ztf_server", urls["ztf_v1"]), \
+            conf.set_temp("lightcurve_server", urls["lightcurve_v2"]), \
             conf.set_temp("stamps_server", urls["stamps"]), \
             conf.set_temp("catshtm_server", urls["catshtm"]), \
             conf.set_temp("cache_timeout", 0):

@@ -43,8 +43,8 @@ def test_quick_start_runs_against_the_sample(cli_server, sample_oid):
     plt.close("all")
     namespace = {}
     urls = cli_server.urls
-    with conf.set_temp("ztf_server", urls["ztf"]), \
-            conf.set_temp("lightcurve_server", urls["lightcurve"]), \
+    with conf.set_temp("ztf_server", urls["ztf_v1"]), \
+            conf.set_temp("lightcurve_server", urls["lightcurve_v2"]), \
             conf.set_temp("stamps_server", urls["stamps"]), \
             conf.set_temp("catshtm_server", urls["catshtm"]), \
             conf.set_temp("cache_timeout", 0):

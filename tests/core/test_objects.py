@@ -266,7 +266,7 @@ def test_settings_precedence_call_beats_instance_beats_conf():
         assert AlerceClass()._limits(None, None)[0] == 11
         assert client._limits(None, None)[0] == 7
     with conf.set_temp("ztf_server", "https://example.invalid/ztf"):
-        assert AlerceClass().urls["ztf"] == "https://example.invalid/ztf"  # read at call time
+        assert AlerceClass().urls["ztf_v1"] == "https://example.invalid/ztf"  # read at call time
     assert Alerce(timeout=5).timeout == 5  # calling the instance gives a configured copy
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from astropy import units as u
 
+from alerce_astro.apis.lightcurve_v2 import columns as forced_columns
 from alerce_astro.apis.ztf_v1 import columns
 
 REAL_DETECTION = {"tid": "ztf", "mjd": 58855.54229169991, "candid": "1101542291015015004",
@@ -50,7 +51,7 @@ def test_ndethist_string_is_an_integer():
 
 
 def test_empty_table_has_types_and_units():
-    t = columns.FORCED_PHOTOMETRY.empty()
+    t = forced_columns.FORCED_PHOTOMETRY.empty()
     assert len(t) == 0 and t["mag"].unit == u.mag and t["pid"].dtype == np.int64
 
 
@@ -63,6 +64,6 @@ def test_a_schema_typo_fails_at_definition():
 
 def test_every_column_has_a_description():
     for schema in (columns.OBJECT, columns.DETECTION, columns.NON_DETECTION,
-                   columns.FORCED_PHOTOMETRY, columns.MAGSTATS, columns.PROBABILITY,
+                   forced_columns.FORCED_PHOTOMETRY, columns.MAGSTATS, columns.PROBABILITY,
                    columns.FEATURE):
         assert all(f.description for f in schema), schema.resource

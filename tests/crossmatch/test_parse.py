@@ -7,7 +7,7 @@ import pytest
 from astropy import units as u
 from astropy.coordinates import SkyCoord
 
-from alerce_astro.crossmatch.parse import build_table, split_answer
+from alerce_astro.apis.catshtm.parse import build_table, split_answer
 from alerce_astro.exceptions import ResponseFormatError
 
 #: Where the recorded answers were asked (alerce-fixtures/catshtm/index.json).

@@ -163,8 +163,7 @@ def test_finder_arrows_follow_the_wcs(catshtm_client, rotation, flip_y, north, e
 
 def test_finder_north_up_can_be_turned_off():
     w = _wcs(flip_y=True)
-    ax = plot_finder_chart(TARGET, image=(np.ones((81, 81)), w), catalogs=False,
-                           north_up=False)
+    ax = plot_finder_chart(TARGET, image=(np.ones((81, 81)), w), north_up=False)
     assert ax.get_ylim()[0] < ax.get_ylim()[1]
     n_vec, _ = _arrow(ax, "N")
     assert n_vec == pytest.approx((0, -1), abs=1e-6)
@@ -179,7 +178,7 @@ def test_finder_accepts_every_image_form(tmp_path):
     forms = [(data, w), (data, header), NDData(data, wcs=w), fits.ImageHDU(data, header),
              fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(data, header)]), path, str(path)]
     for image in forms:
-        ax = plot_finder_chart(TARGET, image=image, catalogs=False, info=False)
+        ax = plot_finder_chart(TARGET, image=image, info=False)
         assert np.allclose(ax.images[0].get_array(), data)
         assert _arrow(ax, "N")[0] == pytest.approx((0.5, np.sqrt(3) / 2), abs=1e-6)
         plt.close(ax.figure)
@@ -194,13 +193,13 @@ def test_finder_accepts_every_image_form(tmp_path):
 ])
 def test_finder_bad_images(image, message):
     with pytest.raises((InvalidQueryError, FileNotFoundError), match=message):
-        plot_finder_chart(TARGET, image=image, catalogs=False)
+        plot_finder_chart(TARGET, image=image)
 
 
 def test_finder_target_outside_the_image():
     far = TARGET.directional_offset_by(0 * u.deg, 10 * u.arcmin)
     with pytest.raises(InvalidQueryError, match="outside the image"):
-        plot_finder_chart(far, image=(np.ones((81, 81)), _wcs()), catalogs=False)
+        plot_finder_chart(far, image=(np.ones((81, 81)), _wcs()))
 
 
 def test_finder_of_an_object_text_and_files(object_client, oid_target, tmp_path):
@@ -208,8 +207,7 @@ def test_finder_of_an_object_text_and_files(object_client, oid_target, tmp_path)
     w.wcs.crval = [oid_target.ra.deg, oid_target.dec.deg]
     w.wcs.set()
     data = np.random.default_rng(5).normal(0, 1, (81, 81))
-    ax = plot_finder_chart("ZTF20aaelulu", image=(data, w), client=object_client,
-                           radius=30 * u.arcsec)
+    ax = object_client.plot_finder("ZTF20aaelulu", image=(data, w), radius=30 * u.arcsec)
     (info,) = [t for t in ax.texts if t.get_gid() == "info"]
     text = info.get_text()
     assert text.splitlines()[0] == "ZTF20aaelulu"
@@ -230,16 +228,13 @@ def test_finder_of_an_object_text_and_files(object_client, oid_target, tmp_path)
 
 def test_finder_default_image_is_the_template_stamp(fixtures_dir, tmp_path):
     from alerce_astro import AlerceClass
-
-    if not hasattr(AlerceClass, "get_stamps"):
-        pytest.skip("AlerceClass.get_stamps is not there yet")
     from alerce_astro.offline import SampleServer
 
     with SampleServer(data=fixtures_dir / "alerts") as server:
         client = AlerceClass(urls=server.urls, cache_location=tmp_path / "cache")
         oid = sorted(server.dataset.stamps.values())[0][0]  # an object with stamps
         stamps = client.get_stamps(oid)
-        ax = plot_finder_chart(oid, client=client, catalogs=False)
+        ax = client.plot_finder(oid, catalogs=False)
         assert np.allclose(ax.images[0].get_array(), np.asarray(stamps.template.data),
                            equal_nan=True)
         (info,) = [t for t in ax.texts if t.get_gid() == "info"]

@@ -219,13 +219,10 @@ def test_error_string_with_status_200_is_an_error_and_not_cached(catshtm_client,
 
 def test_the_servers_own_invalid_argument_answer(catshtm_client):
     # a position the service cannot read makes it answer the error string with status 200
-    from alerce_astro.crossmatch.catalogs import catshtm_url
-
+    route = catshtm_client._route("crossmatch_all").with_params([("ra", "x"), ("dec", "1")])
     with pytest.raises(ResponseFormatError, match="invalid arguments"):
-        catshtm_client._catshtm_tables(
-            [(catshtm_url(catshtm_client.urls, "crossmatch_all"), [("ra", "x"),
-                                                                    ("dec", "1")], None)],
-            coord=SkyCoord(0, 0, unit="deg"), oid=None, radius=None, cache=False)
+        catshtm_client._catshtm_tables([(route, None)], coord=SkyCoord(0, 0, unit="deg"),
+                                       oid=None, radius=None, cache=False)
 
 
 def test_rewrite_422_is_a_remote_error(catshtm_client, catshtm_server):
@@ -262,4 +259,19 @@ def test_get_query_payload(catshtm_client, catshtm_server):
 def test_list_catalogs_sends_nothing(catshtm_client, catshtm_server):
     table = catshtm_client.list_catalogs()
     assert len(table) == 33 and table.loc["GAIA/DR1"]["catshtm_name"] == "GAIADR1"
+    assert catshtm_server.requests == []
+
+
+def test_finder_charts_are_fetched_by_the_client_never_by_plotting(catshtm_client,
+                                                                   catshtm_server):
+    from alerce_astro.plotting import plot_finder_chart
+
+    # an object id is the client's to look up: the plotting function says where to go
+    with pytest.raises(InvalidQueryError, match=r"Alerce.plot_finder\('ZTF20aaelulu'\)"):
+        plot_finder_chart("ZTF20aaelulu", image=(np.ones((5, 5)), None))
+    # a position has no default image, and nothing is fetched to find one
+    with pytest.raises(InvalidQueryError, match="give image="):
+        catshtm_client.plot_finder(TARGET, catalogs=False)
+    with pytest.raises(InvalidQueryError, match="did you mean 'ZTF20aaelulu'"):
+        catshtm_client.plot_finder("ZTF20AAELULU")
     assert catshtm_server.requests == []

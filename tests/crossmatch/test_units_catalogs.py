@@ -89,7 +89,9 @@ def test_unknown_catalog_is_refused_with_suggestions():
 
 
 def test_routes_are_on_the_catshtm_service():
-    urls = {"catshtm": "http://host/catshtm/", "ztf": "http://other"}
-    assert catalogs.catshtm_url(urls, "conesearch") == "http://host/catshtm/conesearch"
-    assert set(catalogs.ROUTES) == {"conesearch", "conesearch_all", "crossmatch",
-                                    "crossmatch_all"}
+    from alerce_astro.apis.catshtm import routes
+
+    urls = {"catshtm": "http://host/catshtm/", "ztf_v1": "http://other"}
+    assert routes.catshtm_url(urls, "conesearch") == "http://host/catshtm/conesearch"
+    assert set(routes.ROUTES) == {"conesearch", "conesearch_all", "crossmatch",
+                                  "crossmatch_all"}

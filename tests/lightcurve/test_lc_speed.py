@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alerce_astro.apis.lightcurve_v2 import columns as forced_columns
 from alerce_astro.apis.ztf_v1 import columns
 from alerce_astro.lightcurve import build
 from alerce_astro.lightcurve._arrays import from_json
@@ -55,7 +56,7 @@ def _check_parts(bodies):
         lc = body.get("lightcurve") or {}
         for schema, rows in ((columns.DETECTION, lc.get("detections") or []),
                              (columns.NON_DETECTION, lc.get("non_detections") or []),
-                             (columns.FORCED_PHOTOMETRY, build.flatten_forced_photometry(
+                             (forced_columns.FORCED_PHOTOMETRY, build.flatten_forced_photometry(
                                  body.get("forced_photometry") or []))):
             part, table = build._read(schema, rows), schema.table(rows)
             assert part.names == table.colnames and part.n == len(table)

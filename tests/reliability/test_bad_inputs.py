@@ -213,7 +213,7 @@ def test_bad_service_urls_fail_at_once_and_clearly(tmp_path):
         AlerceClass(urls={"ztff": "https://x"})
     for base in ("ftp://127.0.0.1/ztf/v1", "127.0.0.1/ztf/v1", "http://127.0.0.1:99999/ztf"):
         count("bad inputs tried")
-        client = AlerceClass(urls={"ztf": base}, cache_location=tmp_path)
+        client = AlerceClass(urls={"ztf_v1": base}, cache_location=tmp_path)
         with pytest.raises(InvalidQueryError, match="cannot be sent"):
             client.query_magstats(OID)
         # Not a network failure: no retries were spent on it.

@@ -36,7 +36,7 @@ def _magstats_body(server):
     """The real magstats body of `OID`, as the server sends it (the request is not logged)."""
     import requests
 
-    body = requests.get(server.urls["ztf"] + f"/objects/{OID}/magstats", timeout=10).content
+    body = requests.get(server.urls["ztf_v1"] + f"/objects/{OID}/magstats", timeout=10).content
     server.reset_requests()
     return body
 
@@ -280,7 +280,7 @@ def test_a_server_that_accepts_but_never_answers_times_out(tmp_path):
     silent.listen(8)  # connections are accepted by the kernel, never answered
     try:
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/ztf/v1"
-        client = AlerceClass(urls={"ztf": url}, cache_location=tmp_path, timeout=0.5,
+        client = AlerceClass(urls={"ztf_v1": url}, cache_location=tmp_path, timeout=0.5,
                              max_retries=1)
         count("faults injected", 2)
         start = time.monotonic()
@@ -296,7 +296,7 @@ def test_a_closed_port_is_a_clear_error(tmp_path):
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
-    client = AlerceClass(urls={"ztf": f"http://127.0.0.1:{port}/ztf/v1"},
+    client = AlerceClass(urls={"ztf_v1": f"http://127.0.0.1:{port}/ztf/v1"},
                          cache_location=tmp_path, max_retries=1)
     count("faults injected", 2)
     with pytest.raises(ServiceUnavailableError, match="could not connect"):
@@ -334,7 +334,7 @@ def test_a_body_beyond_the_size_cap_is_refused(server):
     for headers, body in (({}, big), ({"Transfer-Encoding": "chunked"}, _chunked(big, 65536))):
         server.inject(MAGSTATS, body=body, headers={**JSON, **headers}, times=1)
         with pytest.raises(ResponseFormatError, match="(larger|more) than (the )?1048576"):
-            transport.get(server.urls["ztf"] + f"/objects/{OID}/magstats", settings=settings,
+            transport.get(server.urls["ztf_v1"] + f"/objects/{OID}/magstats", settings=settings,
                           parse=lambda a: parse_json(a, expect=list))
 
 
@@ -347,7 +347,7 @@ def test_a_gzip_bomb_is_capped_in_size_and_memory(server, gzip_bomb):
     tracemalloc.start()
     try:
         with pytest.raises(ResponseFormatError, match="larger than 8388608 bytes"):
-            transport.get(server.urls["ztf"] + f"/objects/{OID}/magstats", settings=settings)
+            transport.get(server.urls["ztf_v1"] + f"/objects/{OID}/magstats", settings=settings)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -389,7 +389,7 @@ def test_a_redirect_to_another_port_of_the_same_host_is_not_followed(client, ser
     other = make_server()
     count("faults injected")
     server.inject(MAGSTATS, status=307,
-                  headers={"Location": other.urls["ztf"] + f"/objects/{OID}/magstats"})
+                  headers={"Location": other.urls["ztf_v1"] + f"/objects/{OID}/magstats"})
     with pytest.raises(RemoteServiceError, match="redirect not followed"):
         client.query_magstats(OID)
     assert other.requests == []
@@ -410,7 +410,7 @@ def test_a_redirect_within_the_service_is_followed(client, server, location):
 def test_a_redirect_loop_ends(client, server):
     count("faults injected")
     server.inject(MAGSTATS, status=302,
-                  headers={"Location": server.urls["ztf"] + f"/objects/{OID}/magstats"})
+                  headers={"Location": server.urls["ztf_v1"] + f"/objects/{OID}/magstats"})
     with pytest.raises(RemoteServiceError, match="redirect not followed"):
         client.query_magstats(OID)
     assert len(server.requests) == 6  # the request and five redirects, then it stops

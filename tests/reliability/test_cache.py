@@ -227,7 +227,7 @@ def test_clear_cache_empties_it(client, server):
 
 def test_a_cache_that_cannot_be_written_costs_the_cache_not_the_answer(client, server):
     # A folder where the entry's file should go: os.replace fails, as on a full disk.
-    key = request_key("GET", server.urls["ztf"] + f"/objects/{OID}/magstats", [])
+    key = request_key("GET", server.urls["ztf_v1"] + f"/objects/{OID}/magstats", [])
     (client.cache_location / (key + ".alerce")).mkdir(parents=True)
     with pytest.warns(AlerceWarning, match="could not be cached"):
         table = client.query_magstats(OID)

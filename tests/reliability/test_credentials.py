@@ -55,7 +55,7 @@ def servers(api, other):
 
 
 def _urls(api, other):
-    return {"ztf": api.urls["ztf"], "lightcurve": api.urls["lightcurve"],
+    return {"ztf_v1": api.urls["ztf_v1"], "lightcurve_v2": api.urls["lightcurve_v2"],
             "stamps": _localhost(other.urls["stamps"]),
             "catshtm": _localhost(other.urls["catshtm"])}
 
@@ -114,7 +114,7 @@ def test_a_redirect_to_another_host_does_not_carry_the_token(servers, tmp_path):
     api, other = servers
     client = AlerceClass(urls=_urls(api, other), cache_location=tmp_path, token=TOKEN)
     api.inject(MAGSTATS, status=302,
-               headers={"Location": _localhost(other.urls["ztf"]) + f"/objects/{OID}/magstats"})
+               headers={"Location": _localhost(other.urls["ztf_v1"]) + f"/objects/{OID}/magstats"})
     count("faults injected")
     with pytest.raises(RemoteServiceError, match="redirect not followed") as info:
         client.query_magstats(OID)
@@ -127,7 +127,7 @@ def test_a_redirect_within_the_api_host_keeps_the_token(servers, tmp_path):
     api, other = servers
     client = AlerceClass(urls=_urls(api, other), cache_location=tmp_path, token=TOKEN)
     api.inject(MAGSTATS, status=307, times=1,
-               headers={"Location": api.urls["ztf"] + f"/objects/{OID}/magstats?x=1"})
+               headers={"Location": api.urls["ztf_v1"] + f"/objects/{OID}/magstats?x=1"})
     count("faults injected")
     assert len(client.query_magstats(OID)) == 2
     assert _token_headers(api) == [TOKEN, TOKEN]

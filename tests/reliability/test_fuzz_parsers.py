@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from reliability_helpers import OID, count
 
 from alerce_astro import AlerceClass
+from alerce_astro.apis.lightcurve_v2 import columns as forced_columns
 from alerce_astro.apis.ztf_v1 import columns
 from alerce_astro.exceptions import (
     AlerceWarning,
@@ -172,9 +173,9 @@ def test_parse_json_many(body, expect):
 # --------------------------------------------------------------------------------------------
 # Schema.table, for every resource of the ZTF API.
 
-SCHEMAS = [columns.OBJECT, columns.DETECTION, columns.NON_DETECTION, columns.FORCED_PHOTOMETRY,
-           columns.MAGSTATS, columns.PROBABILITY, columns.FEATURE, columns.CLASSIFIER,
-           columns.CLASS, columns.LIMIT_VALUES]
+SCHEMAS = [columns.OBJECT, columns.DETECTION, columns.NON_DETECTION,
+           forced_columns.FORCED_PHOTOMETRY, columns.MAGSTATS, columns.PROBABILITY,
+           columns.FEATURE, columns.CLASSIFIER, columns.CLASS, columns.LIMIT_VALUES]
 
 
 def _check_schema(schema, data):
@@ -383,7 +384,7 @@ _LIGHTCURVE_BODIES = st.one_of(
     st.fixed_dictionaries({}, optional={
         "detections": st.one_of(rows(columns.DETECTION), json_values),
         "non_detections": st.one_of(rows(columns.NON_DETECTION), json_values)}))
-_FORCED = st.one_of(st.none(), rows(columns.FORCED_PHOTOMETRY, 3).map(
+_FORCED = st.one_of(st.none(), rows(forced_columns.FORCED_PHOTOMETRY, 3).map(
     lambda rs: [dict(r, extra_fields=r.get("extra_fields", {"field": 1})) for r in rs]))
 
 
@@ -567,7 +568,7 @@ def test_a_stamp_that_expands_without_bound_is_capped():
 
 
 # --------------------------------------------------------------------------------------------
-# catsHTM answers (alerce_astro.crossmatch.parse), in every shape the services use.
+# catsHTM answers (alerce_astro.apis.catshtm.parse), in every shape the services use.
 
 _UNITS = st.one_of(st.sampled_from(["deg", "arcsec", "mag", " ", "JD", "MJD", "null", "arcse",
                                     "nanomaggies", "magAB", "km/s", "", "Jy", "FeH"]),
@@ -615,7 +616,7 @@ def catshtm_answers(draw):
 
 
 def _check_catshtm(answer, catalog):
-    from alerce_astro.crossmatch.parse import build_table, split_answer
+    from alerce_astro.apis.catshtm.parse import build_table, split_answer
 
     count("fuzz examples")
     target = SkyCoord(357.73373, 14.20514, unit="deg")

@@ -114,9 +114,9 @@ def test_nan_pixels_stay_nan_and_do_not_break_the_scale(alerts_client, close_fig
 def test_plot_through_the_client(alerts_client, alerts_server, close_figures):
     fig = alerts_client.plot_stamps(OID, candid=EARLY)
     assert fig._suptitle.get_text().endswith(str(EARLY))
-    fig = plot_stamps(oid=OID, client=alerts_client, candid="last")
+    fig = alerts_client.plot_stamps(OID, candid="last")
     assert fig._suptitle.get_text() == f"{OID}  candid 1786555201115010001"
-    fig = plot_stamps(OID, candid=EARLY, client=alerts_client, figsize=(6, 2))
+    fig = alerts_client.plot_stamps(OID, candid=EARLY, figsize=(6, 2))
     assert tuple(fig.get_size_inches()) == (6, 2)
 
 
@@ -130,8 +130,9 @@ def test_plot_into_a_given_figure(stamps, close_figures):
 def test_plot_argument_errors(stamps):
     with pytest.raises(InvalidQueryError, match="needs stamps"):
         plot_stamps()
-    with pytest.raises(InvalidQueryError, match="not both"):
-        plot_stamps(stamps, oid=OID)
+    # plotting never fetches: an object id is sent to the client's method
+    with pytest.raises(InvalidQueryError, match=rf"Alerce.plot_stamps\('{OID}'\)"):
+        plot_stamps(OID)
 
 
 def test_no_matplotlib_until_a_plot_is_drawn():

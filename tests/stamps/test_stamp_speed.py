@@ -5,8 +5,9 @@ import threading
 import numpy as np
 
 from alerce_astro import AlerceClass
+from alerce_astro.apis.ztf_v1.columns import DETECTION
 from alerce_astro.cache import ResponseCache
-from alerce_astro.stamps import queries
+from alerce_astro.client import stamps as queries
 
 OID = "ZTF18aaqfhlj"  # two alerts with stamps
 LATEST = 1786555201115010001
@@ -41,7 +42,7 @@ def test_cached_stamps_read_without_threads_or_writes(alerts_client, alerts_serv
 
 
 def test_threads_when_not_cached(alerts_client):
-    assert not alerts_client._stamps_cached("http://x/get_stamp", OID, LATEST, True)
+    assert not alerts_client._stamps_cached(OID, LATEST, True)
     stamps = alerts_client.get_stamps(OID, candid=LATEST, cache=False)
     assert stamps.science.meta["candid"] == LATEST
 
@@ -55,12 +56,12 @@ def test_records_straight_from_the_json():
         {"candid": None, "mjd": 58001.0, "ra": 1.0, "dec": 2.0},  # no candid: left out
         {"candid": 5, "mjd": float("nan"), "ra": 1.0, "dec": 2.0},  # no time: left out
     ]
-    assert queries._detection_records(rows) == [
+    assert queries._detection_records(DETECTION, rows) == [
         {"candid": 1786555201115010001, "mjd": 58000.5, "ra": 1.0, "dec": 2.0, "fid": 2,
          "isdiffpos": -1, "has_stamp": True},
         {"candid": 1786550031115010000, "mjd": 58000.25, "ra": 1.0, "dec": 2.0, "fid": None,
          "isdiffpos": None, "has_stamp": False}]
-    assert queries._detection_records([]) == []
+    assert queries._detection_records(DETECTION, []) == []
 
 
 def test_a_new_client_finds_the_same_record(alerts_client, alerts_server):

@@ -29,18 +29,18 @@ def data(tmp_path_factory, dataset_writer, object_row):
 
 def test_failure_statuses(data):
     with SampleServer(data, failure_rate=1.0, failure_status=(500,)) as server:
-        r = requests.get(server.urls["ztf"] + "/objects/", timeout=30)
+        r = requests.get(server.urls["ztf_v1"] + "/objects/", timeout=30)
         assert r.status_code == 500 and r.json() == {"message": "Internal Server Error"}
         assert server.requests[-1]["status"] == 500
     with SampleServer(data, failure_rate=1.0, failure_status=503) as server:
-        r = requests.get(server.urls["ztf"] + "/objects/", timeout=30)
+        r = requests.get(server.urls["ztf_v1"] + "/objects/", timeout=30)
         assert r.status_code == 503 and r.headers["Content-Type"] == "text/html"
         assert "<h1>503 Service Unavailable</h1>" in r.text
     with SampleServer(data, failure_rate=1.0, failure_status=(429,), retry_after=7) as server:
         r = requests.get(server.urls["stamps"] + "/get_stamp", timeout=30)
         assert r.status_code == 429 and r.headers["Retry-After"] == "7"
     with SampleServer(data, failure_rate=1.0, failure_status=(502, 504)) as server:
-        codes = {requests.get(server.urls["ztf"] + f"/objects/?page={n}", timeout=30).status_code
+        codes = {requests.get(server.urls["ztf_v1"] + f"/objects/?page={n}", timeout=30).status_code
                  for n in range(20)}
         assert codes == {502, 504}
 
@@ -48,7 +48,7 @@ def test_failure_statuses(data):
 def test_dropped_connections(data):
     with SampleServer(data, drop_rate=1.0) as server:
         with pytest.raises(requests.ConnectionError):
-            requests.get(server.urls["ztf"] + "/objects/", timeout=30)
+            requests.get(server.urls["ztf_v1"] + "/objects/", timeout=30)
         assert server.requests[-1]["status"] is None
 
 
@@ -67,13 +67,13 @@ def test_truncated_bodies(data):
         finally:
             conn.close()
         with pytest.raises(requests.exceptions.ChunkedEncodingError):
-            requests.get(server.urls["ztf"] + "/objects/ZTF20aaaaaaa", timeout=30)
+            requests.get(server.urls["ztf_v1"] + "/objects/ZTF20aaaaaaa", timeout=30)
 
 
 def test_latency(data):
     with SampleServer(data, latency=0.2) as server:
         start = time.perf_counter()
-        r = requests.get(server.urls["ztf"] + "/objects/ZTF20aaaaaaa", timeout=30)
+        r = requests.get(server.urls["ztf_v1"] + "/objects/ZTF20aaaaaaa", timeout=30)
         elapsed = time.perf_counter() - start
         assert r.status_code == 200 and elapsed >= 0.2
 
@@ -83,7 +83,7 @@ def _statuses(server, n=60):
     with requests.Session() as session:
         for k in range(n):
             try:
-                r = session.get(server.urls["ztf"] + f"/objects/ZTF20aaaaaa{'abcdefgh'[k % 8]}",
+                r = session.get(server.urls["ztf_v1"] + f"/objects/ZTF20aaaaaa{'abcdefgh'[k % 8]}",
                                 timeout=30)
                 out.append(r.status_code)
             except requests.ConnectionError:
@@ -103,7 +103,7 @@ def test_determinism_and_fresh_decisions_on_retry(data):
         assert _statuses(other) != first
     # the same request repeated gets fresh decisions: a retrying client gets through
     with SampleServer(data, failure_rate=0.5, seed=1) as server:
-        codes = [requests.get(server.urls["ztf"] + "/objects/", timeout=30).status_code
+        codes = [requests.get(server.urls["ztf_v1"] + "/objects/", timeout=30).status_code
                  for _ in range(30)]
         assert 200 in codes and 500 in codes
 
@@ -124,16 +124,16 @@ def test_injections(data):
     with SampleServer(data) as server:
         server.inject(r"/objects/ZTF20aaaaaaa$", status=503, body={"message": "busy"}, times=2,
                       headers={"Retry-After": "3"})
-        url = server.urls["ztf"] + "/objects/ZTF20aaaaaaa"
+        url = server.urls["ztf_v1"] + "/objects/ZTF20aaaaaaa"
         first = requests.get(url, timeout=30)
         assert first.status_code == 503 and first.json() == {"message": "busy"}
         assert first.headers["Retry-After"] == "3"
         assert requests.get(url, timeout=30).status_code == 503
         assert requests.get(url, timeout=30).status_code == 200  # used up
         server.inject(r"count=true", status=200, body=b"{}")
-        assert requests.get(server.urls["ztf"] + "/objects/?count=true", timeout=30).json() == {}
+        assert requests.get(server.urls["ztf_v1"] + "/objects/?count=true", timeout=30).json() == {}
         server.clear_injections()
-        assert requests.get(server.urls["ztf"] + "/objects/?count=true",
+        assert requests.get(server.urls["ztf_v1"] + "/objects/?count=true",
                             timeout=30).json()["total"] == 8
         server.inject("/stamps/", drop=True, times=1)
         with pytest.raises(requests.ConnectionError):

@@ -34,7 +34,7 @@ def server(tmp_path_factory, dataset_writer, object_row):
 
 
 def fp(server, oid, **kwargs):
-    return requests.get(f"{server.urls['lightcurve']}/forced-photometry/{oid}", timeout=30,
+    return requests.get(f"{server.urls['lightcurve_v2']}/forced-photometry/{oid}", timeout=30,
                         **kwargs)
 
 
@@ -73,7 +73,7 @@ def test_unknown_or_absent_is_empty(server):
         assert r.status_code == 200 and r.json() == []
     assert fp(server, "ZTF20aaaaaaa", params={"survey_id": "ztf"}).json() != []
     assert fp(server, "ZTF20aaaaaaa", params={"survey_id": "lsst"}).json() == []
-    r = requests.get(server.urls["lightcurve"] + "/lightcurve/ZTF20aaaaaaa", timeout=30)
+    r = requests.get(server.urls["lightcurve_v2"] + "/lightcurve/ZTF20aaaaaaa", timeout=30)
     assert r.status_code == 404 and r.json() == {"detail": "Not Found"}
 
 

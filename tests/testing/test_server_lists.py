@@ -38,7 +38,7 @@ def server(tmp_path_factory, dataset_writer, object_row):
 
 
 def objects(server, query):
-    r = requests.get(server.urls["ztf"] + "/objects/?" + query, timeout=30)
+    r = requests.get(server.urls["ztf_v1"] + "/objects/?" + query, timeout=30)
     assert r.status_code == 200, r.text
     return r.json()
 

@@ -43,7 +43,7 @@ def test_namespace():
 @pytest.mark.skipif(not HAS_SAMPLE, reason="alerce_astro.offline.simulate not available yet")
 def test_alerce_server_fixture(alerce_server):
     assert alerce_server.running
-    r = requests.get(alerce_server.urls["ztf"] + "/objects/?count=true", timeout=30)
+    r = requests.get(alerce_server.urls["ztf_v1"] + "/objects/?count=true", timeout=30)
     assert r.status_code == 200 and r.json()["total"] > 0
     assert len(alerce_server.dataset) == r.json()["total"]
 
@@ -66,13 +66,13 @@ def test_fixtures_in_a_user_test_suite(tmp_path, recorded_dir):
         import requests
 
         def test_server(alerce_server):
-            r = requests.get(alerce_server.urls["ztf"] + "/objects/?count=true", timeout=30)
+            r = requests.get(alerce_server.urls["ztf_v1"] + "/objects/?count=true", timeout=30)
             assert r.json()["total"] == 249
 
         def test_client(alerce_server, alerce_client):
             from alerce_astro import AlerceClass
             assert isinstance(alerce_client, AlerceClass)
-            assert alerce_client.urls["ztf"] == alerce_server.urls["ztf"]
+            assert alerce_client.urls["ztf_v1"] == alerce_server.urls["ztf_v1"]
 
         def test_same_server(alerce_server, request):
             assert request.getfixturevalue("alerce_server") is alerce_server

@@ -44,7 +44,7 @@ def test_ten_thousand_objects(tmp_path, object_row):
     load = time.perf_counter() - start
     assert len(dataset) == N_OBJECTS
     with SampleServer(dataset) as server, requests.Session() as session:
-        url = server.urls["ztf"] + "/objects/"
+        url = server.urls["ztf_v1"] + "/objects/"
         query = {"classifier": "lc_classifier", "class": "SNIa", "ndet": [10, 500],
                  "order_by": "probability", "order_mode": "DESC", "count": "true",
                  "page_size": 50}
@@ -63,7 +63,7 @@ def test_ten_thousand_objects(tmp_path, object_row):
         wide = time.perf_counter() - start
         assert everything["total"] > N_OBJECTS
         # the other routes read the object's file when asked
-        dets = session.get(server.urls["ztf"] + "/objects/ZTF180000000/detections",
+        dets = session.get(server.urls["ztf_v1"] + "/objects/ZTF180000000/detections",
                            timeout=30).json()
         assert len(dets) == 20
     query_time = min(timings)

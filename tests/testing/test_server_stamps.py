@@ -109,12 +109,12 @@ def test_avro_info_and_avro(alerts_server, alerts_dir):
 def test_alerts_dataset_objects(alerts_server, alerts_dir):
     oid = ALERT.split("_")[0]
     expected = json.loads((alerts_dir / "objects" / f"{oid}.json").read_text())
-    r = requests.get(alerts_server.urls["ztf"] + f"/objects/{oid}", timeout=30)
+    r = requests.get(alerts_server.urls["ztf_v1"] + f"/objects/{oid}", timeout=30)
     assert r.status_code == 200 and r.json() == expected["object"]
-    dets = requests.get(alerts_server.urls["ztf"] + f"/objects/{oid}/detections",
+    dets = requests.get(alerts_server.urls["ztf_v1"] + f"/objects/{oid}/detections",
                         timeout=30).json()
     assert len(dets) == len(expected["lightcurve"]["detections"]) == 7
-    page = requests.get(alerts_server.urls["ztf"] + "/objects/?count=true", timeout=30).json()
+    page = requests.get(alerts_server.urls["ztf_v1"] + "/objects/?count=true", timeout=30).json()
     assert page["total"] == 38
 
 

@@ -11,7 +11,7 @@ from alerce_astro.offline import SampleServer
 
 def get(server, path, **kwargs):
     kwargs.setdefault("allow_redirects", False)
-    return requests.get(server.urls["ztf"] + path, timeout=30, **kwargs)
+    return requests.get(server.urls["ztf_v1"] + path, timeout=30, **kwargs)
 
 
 def raw_request(server, method, target, headers=None):
@@ -35,7 +35,8 @@ def aaelulu(recorded_dir):
 def test_urls_and_url(recorded_server):
     url = recorded_server.url
     assert url.startswith("http://127.0.0.1:")
-    assert recorded_server.urls == {"ztf": url + "/ztf/v1", "lightcurve": url + "/v2/lightcurve",
+    assert recorded_server.urls == {"ztf_v1": url + "/ztf/v1",
+                                    "lightcurve_v2": url + "/v2/lightcurve",
                                     "stamps": url + "/stamps", "catshtm": url + "/catshtm"}
 
 
@@ -141,13 +142,13 @@ def test_redirect_without_trailing_slash(recorded_server):
     assert r.headers["Location"] == (f"http://{host}/ztf/v1/objects/?page_size=2&"
                                      "oid=ZTF20aaelulu")
     assert "page_size=2&amp;oid=ZTF20aaelulu" in r.text
-    followed = requests.get(recorded_server.urls["ztf"] + "/objects?page_size=2", timeout=30)
+    followed = requests.get(recorded_server.urls["ztf_v1"] + "/objects?page_size=2", timeout=30)
     assert followed.status_code == 200 and len(followed.json()["items"]) == 2
     assert get(recorded_server, "/classifiers").headers["Location"].endswith("/ztf/v1/classifiers/")
 
 
 def test_post_is_405_and_double_slash(recorded_server, aaelulu):
-    r = requests.post(recorded_server.urls["ztf"] + "/objects/", timeout=30)
+    r = requests.post(recorded_server.urls["ztf_v1"] + "/objects/", timeout=30)
     assert r.status_code == 405
     assert r.text == '{"message": "The method is not allowed for the requested URL."}\n'
     status, _, body = raw_request(recorded_server, "GET", "/ztf/v1//objects/ZTF20aaelulu")
@@ -195,7 +196,7 @@ def test_x_fields(recorded_server):
 
 
 def test_head_healthcheck_limits_classifiers(recorded_server):
-    r = requests.head(recorded_server.urls["ztf"] + "/objects/ZTF20aaelulu", timeout=30)
+    r = requests.head(recorded_server.urls["ztf_v1"] + "/objects/ZTF20aaelulu", timeout=30)
     assert r.status_code == 200 and r.content == b"" and int(r.headers["Content-Length"]) == 525
     r = get(recorded_server, "/healthcheck")
     assert r.text == "OK" and r.headers["Content-Type"] == "text/html; charset=utf-8"

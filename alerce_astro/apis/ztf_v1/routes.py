@@ -1,35 +1,46 @@
 """
-The routes of ALeRCE's ZTF services: the one place that knows their paths.
+The routes of ALeRCE's ZTF API v1: the one place that knows its paths.
 
-Each route names its service (a key of the client's ``urls``: ``ztf``, ``lightcurve``,
-``stamps``) and a path template relative to that service's base URL. Path parameters are
-always URL-escaped, so an id can never add a path segment or a query string.
+Every route is a path template relative to the API's base URL (``urls["ztf_v1"]``). Path
+parameters (object ids, feature names, classifiers) are always URL-escaped, so an id can never
+add a path segment or a query string. Collections need their trailing slash; items must not
+have one (the service answers 404 with an HTML page).
 """
 
-from urllib.parse import quote
+from ..routing import Route, join
 
-__all__ = ["ROUTES", "route_url", "ORDER_BY_CHOICES", "ORDER_MODES", "EXPLORER_MAX_OIDS"]
+__all__ = ["API", "ROUTES", "route", "route_url", "CRITERIA", "ORDER_BY_CHOICES",
+           "ORDER_MODES"]
+
+#: The key of this API in the client's ``urls``.
+API = "ztf_v1"
 
 ROUTES = {
-    # ZTF API v1. Collections need the trailing slash, items must not have one.
-    "objects": ("ztf", "objects/"),
-    "object": ("ztf", "objects/{oid}"),
-    "lightcurve": ("ztf", "objects/{oid}/lightcurve"),
-    "detections": ("ztf", "objects/{oid}/detections"),
-    "non_detections": ("ztf", "objects/{oid}/non_detections"),
-    "magstats": ("ztf", "objects/{oid}/magstats"),
-    "probabilities": ("ztf", "objects/{oid}/probabilities"),
-    "features": ("ztf", "objects/{oid}/features"),
-    "feature": ("ztf", "objects/{oid}/features/{name}"),
-    "limit_values": ("ztf", "objects/limit_values"),
-    "classifiers": ("ztf", "classifiers/"),
-    "classes": ("ztf", "classifiers/{classifier}/{version}/classes"),
-    # Light curve API v2.
-    "forced_photometry": ("lightcurve", "forced-photometry/{oid}"),
-    # Stamp service.
-    "stamp": ("stamps", "get_stamp"),
-    "avro": ("stamps", "get_avro"),
-    "avro_info": ("stamps", "get_avro_info"),
+    "objects": "objects/",
+    "object": "objects/{oid}",
+    "lightcurve": "objects/{oid}/lightcurve",
+    "detections": "objects/{oid}/detections",
+    "non_detections": "objects/{oid}/non_detections",
+    "magstats": "objects/{oid}/magstats",
+    "probabilities": "objects/{oid}/probabilities",
+    "features": "objects/{oid}/features",
+    "feature": "objects/{oid}/features/{name}",
+    "limit_values": "objects/limit_values",
+    "classifiers": "classifiers/",
+    "classes": "classifiers/{classifier}/{version}/classes",
+}
+
+#: The query parameter of each list criterion of the client (``/objects/``); ranges
+#: (``ndet``, ``firstmjd``, ``lastmjd``) repeat the parameter: ``[min]`` or ``[min, max]``.
+CRITERIA = {
+    "classifier": "classifier",
+    "classifier_version": "classifier_version",
+    "class_name": "class",
+    "ranking": "ranking",
+    "probability": "probability",
+    "ndet": "ndet",
+    "firstmjd": "firstmjd",
+    "lastmjd": "lastmjd",
 }
 
 #: Values the service accepts for ``order_by`` on ``/objects/``.
@@ -40,41 +51,42 @@ ORDER_BY_CHOICES = (
 )
 #: Values the service accepts for ``order_mode`` (case-sensitive on the wire).
 ORDER_MODES = ("ASC", "DESC")
-#: The explorer accepts at most this many ``oid`` parameters in one link.
-EXPLORER_MAX_OIDS = 200
 
 
-def _segment(value):
-    """One path segment, escaped; '.' and '..' too, which URL libraries would otherwise
-    resolve as 'this folder' and 'the parent folder' (RFC 3986 dot segments)."""
-    text = quote(str(value), safe="")
-    return text.replace(".", "%2E") if text in (".", "..") else text
-
-
-def route_url(urls, route, **params):
+def route(urls, name, /, **path):
     """
-    The full URL of a route.
+    The request of a route: its URL and the query parameters it always carries (none here:
+    ZTF v1 puts ids in the path).
 
     Parameters
     ----------
     urls : mapping
-        Base URL of each service (keys ``ztf``, ``lightcurve``, ``stamps``...).
-    route : str
+        Base URL of each API (key ``ztf_v1``).
+    name : str
         A key of `ROUTES`.
-    **params
+    **path
         Path parameters; each is URL-escaped completely (``/`` included).
 
     Returns
     -------
-    str
+    `~alerce_astro.apis.routing.Route`
 
     Examples
     --------
-    >>> route_url({"ztf": "https://api.alerce.online/ztf/v1"}, "magstats", oid="ZTF20aaelulu")
-    'https://api.alerce.online/ztf/v1/objects/ZTF20aaelulu/magstats'
-    >>> route_url({"ztf": "http://h/ztf/v1/"}, "feature", oid="ZTF20aaelulu", name="a/b")
+    >>> r = route({"ztf_v1": "https://api.alerce.online/ztf/v1"}, "magstats", oid="ZTF20aaelulu")
+    >>> r.url, r.params, r.api
+    ('https://api.alerce.online/ztf/v1/objects/ZTF20aaelulu/magstats', (), 'ztf_v1')
+    """
+    return Route(join(urls[API], ROUTES[name], **path), (), API)
+
+
+def route_url(urls, name, /, **path):
+    """
+    The full URL of a route.
+
+    Examples
+    --------
+    >>> route_url({"ztf_v1": "http://h/ztf/v1/"}, "feature", oid="ZTF20aaelulu", name="a/b")
     'http://h/ztf/v1/objects/ZTF20aaelulu/features/a%2Fb'
     """
-    service, template = ROUTES[route]
-    escaped = {key: _segment(value) for key, value in params.items()}
-    return urls[service].rstrip("/") + "/" + template.format(**escaped)
+    return route(urls, name, **path).url

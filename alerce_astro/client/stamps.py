@@ -1,6 +1,6 @@
 """
-The stamp methods of `~alerce_astro.AlerceClass` (a mixin): `get_stamps`, `get_images`,
-`get_avro_info` and `plot_stamps`.
+The stamp part of `~alerce_astro.AlerceClass`: `get_stamps`, `get_images`, `get_avro_info`
+and `plot_stamps` (fetch, then draw with `alerce_astro.plotting.plot_stamps`).
 
 How a stamp set is fetched:
 
@@ -18,7 +18,6 @@ How a stamp set is fetched:
 
 import contextvars
 import json
-import math
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -26,8 +25,6 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-from ..apis.ztf_v1 import columns
-from ..apis.ztf_v1.routes import route_url
 from ..cache import request_key
 from ..exceptions import (
     AlerceWarning,
@@ -36,23 +33,20 @@ from ..exceptions import (
     RemoteServiceError,
     ResponseFormatError,
 )
-from ..lightcurve._arrays import from_json
-from ..surveys import ztf as ids
-from ..transport import parse_json
-from .cutouts import STAMP_TYPES, read_cutout
-from .stampset import StampSet, make_stamp
-from .wcs import locate_in_difference, reference_pixel
+from ..stamps.cutouts import STAMP_TYPES
+from ..stamps.stampset import StampSet, make_stamp
+from ..stamps.wcs import locate_in_difference, reference_pixel
+from ..surveys.base import validate_int64_id
+from .base import AlerceBase
 
 __all__ = ["StampQueries"]
-
-_MJD_OF_JD0 = 2400000.5
 #: Which alert ``candid=None`` means: ``"last"``, the latest alert with stamps, as the ALeRCE
 #: tutorial documents it (``"first"``, the discovery alert the stamp classifier saw, on request).
 DEFAULT_ALERT = "last"
 _WHICH = ("first", "last")
 
 
-class StampQueries:
+class StampQueries(AlerceBase):
     """Methods of `~alerce_astro.AlerceClass` for alert image stamps; see the class for
     settings."""
 
@@ -102,15 +96,14 @@ class StampQueries:
         >>> stamps = alerce.get_stamps("ZTF18aaqfhlj")   # doctest: +SKIP
         >>> stamps.science.wcs.pixel_to_world(31, 31)      # doctest: +SKIP
         """
-        oid = ids.validate_oid(oid)
+        oid = self.survey.validate_oid(oid)
         candid, which = _candid_argument(candid)
         if not isinstance(subpixel, bool):
             raise InvalidQueryError(f"subpixel must be True or False, got {subpixel!r}")
         if get_query_payload:
-            payloads = [self._payload(route_url(self.urls, "detections", oid=oid), [])]
+            payloads = [self._payload(self._route("detections", oid=oid))]
             if candid is not None:
-                url = route_url(self.urls, "stamp")
-                payloads += [self._payload(url, _stamp_params(oid, candid, kind))
+                payloads += [self._payload(self._stamp_route(oid, candid, kind))
                              for kind in STAMP_TYPES]
             return payloads
         record = self._stamp_record(oid, candid, which, cache)
@@ -176,16 +169,16 @@ class StampQueries:
         >>> alert = alerce.get_avro_info(1786550031115010000)   # doctest: +SKIP
         >>> alert["candidate"]["magpsf"]                         # doctest: +SKIP
         """
-        candid = ids.validate_candid(candid)
+        candid = _validate_candid(candid)
         params = [("candid", candid)]
         if oid is not None:
-            params.append(("oid", ids.validate_oid(oid)))
-        url = route_url(self.urls, "avro_info")
+            params.append(("oid", self.survey.validate_oid(oid)))
+        route = self._route("avro_info").with_params(params)
         if get_query_payload:
-            return self._payload(url, params)
+            return self._payload(route)
         try:
-            return self._get(url, params, cache=cache, static=True,
-                             parse=lambda a: parse_json(a, expect=dict, what="alert"))
+            return self._get(route, cache=cache, static=True,
+                             parse=self.service.parse_alert)
         except ObjectNotFoundError as exc:
             raise ObjectNotFoundError(
                 f"the stamp service has no alert with candid {candid} ({exc})") from None
@@ -220,9 +213,12 @@ class StampQueries:
         return plot_stamps(stamps, **kwargs)
 
     # -- the alert behind the stamps --------------------------------------------------------
+    def _stamp_route(self, oid, candid, kind):
+        return self._route("stamp").with_params(self.service.stamp_params(oid, candid, kind))
+
     def _record_url(self):
         # Not a real URL: the name of the cache entries holding what was found for a candid.
-        return route_url(self.urls, "stamp") + "#alert-record"
+        return self._route("stamp").url + "#alert-record"
 
     def _record_key(self, oid, candid):
         return request_key("GET", self._record_url(), [("oid", oid), ("candid", str(candid))])
@@ -238,7 +234,7 @@ class StampQueries:
         record = self._record_from_detections(oid, candid, which, cache)
         if record is None:  # a candid that is not among the object's detections
             alert = self.get_avro_info(candid, oid=oid, cache=cache)
-            record = _record_from_alert(alert, oid, candid)
+            record = self.service.record_from_alert(alert, oid, candid)
         if store is not None:
             key = self._record_key(oid, record["candid"])
             # An alert never changes: write its record once, not on every call.
@@ -247,12 +243,12 @@ class StampQueries:
         return record
 
     def _record_from_detections(self, oid, candid, which, cache):
-        url = route_url(self.urls, "detections", oid=oid)
+        route = self._route("detections", oid=oid)
         try:
-            rows, _ = self._get_json(url, what="detections", cache=cache)
+            rows, _ = self._get_json(route, what="detections", cache=cache)
         except ObjectNotFoundError as exc:
             raise ObjectNotFoundError(f"{oid}: no such object at ALeRCE ({exc})") from None
-        records = _detection_records(rows or [])
+        records = _detection_records(self.service.columns.DETECTION, rows or [])
         if candid is not None:
             return next((r for r in records if r["candid"] == candid), None)
         with_stamps = [r for r in records if r["has_stamp"]]
@@ -264,28 +260,40 @@ class StampQueries:
         pick = min if which == "first" else max
         return pick(with_stamps, key=lambda r: (r["mjd"], r["candid"]))
 
+    def _alert_meta(self, oid, record):
+        fid = record.get("fid")
+        mjd = record["mjd"]
+        return {
+            "oid": oid,
+            "candid": int(record["candid"]),
+            "mjd": mjd,
+            "date": Time(mjd, format="mjd", scale=self.survey.time_scale).utc.isot,
+            "fid": fid,
+            "band": self.survey.band_name(fid) if fid is not None else None,
+            "ra": record["ra"],
+            "dec": record["dec"],
+            "isdiffpos": record.get("isdiffpos"),
+        }
+
     # -- the images -------------------------------------------------------------------------
-    def _stamps_cached(self, url, oid, candid, cache):
+    def _stamps_cached(self, oid, candid, cache):
         """Whether the three cutouts of ``candid`` are in the cache (then no threads)."""
-        store, _ = self._cache_for(cache, static=True)
-        return store is not None and all(
-            store._path(request_key("GET", url, _stamp_params(oid, candid, kind))).is_file()
-            for kind in STAMP_TYPES)
+        return all(self._is_cached(self._stamp_route(oid, candid, kind), cache)
+                   for kind in STAMP_TYPES)
 
     def _stamp_set(self, oid, record, *, subpixel, cache):
         candid = record["candid"]
-        url = route_url(self.urls, "stamp")
         want_alert = subpixel and record.get("xpos") is None
 
         def fetch_image(kind):
-            return self._get(url, _stamp_params(oid, candid, kind), cache=cache, static=True,
-                             parse=lambda a: read_cutout(a.body, source=f"GET {a.url}"))
+            return self._get(self._stamp_route(oid, candid, kind), cache=cache, static=True,
+                             parse=self.service.parse_cutout)
 
         jobs = {kind: (fetch_image, kind) for kind in STAMP_TYPES}
         if want_alert:
             jobs["alert"] = (lambda _: self.get_avro_info(candid, oid=oid, cache=cache), None)
         outcome = {}
-        if self._stamps_cached(url, oid, candid, cache) and not want_alert:
+        if self._stamps_cached(oid, candid, cache) and not want_alert:
             # Everything is on disk: reading three files needs no threads.
             for name, (func, arg) in jobs.items():
                 try:
@@ -310,7 +318,8 @@ class StampQueries:
         record = dict(record)
         if want_alert:
             alert = outcome["alert"]
-            position = {} if isinstance(alert, Exception) else _position_in_image(alert)
+            position = ({} if isinstance(alert, Exception)
+                        else self.service.position_in_image(alert))
             record.update(position)
             if not position:
                 reason = alert if isinstance(alert, Exception) else "it has no xpos/ypos"
@@ -322,12 +331,12 @@ class StampQueries:
         if clipped and record.get("xpos") is None and "alert" not in outcome:
             # Which side of a clipped cutout is missing is told by the alert's xpos/ypos.
             try:
-                record.update(_position_in_image(self.get_avro_info(candid, oid=oid,
-                                                                    cache=cache)))
+                record.update(self.service.position_in_image(
+                    self.get_avro_info(candid, oid=oid, cache=cache)))
             except RemoteServiceError:
                 pass  # fall back on the difference image below
-        meta = self._meta(url, _stamp_params(oid, candid, STAMP_TYPES[0]))
-        meta.update(_alert_meta(oid, record))
+        meta = self._meta(self._stamp_route(oid, candid, STAMP_TYPES[0]))
+        meta.update(self._alert_meta(oid, record))
         stamps = []
         for kind, cutout in zip(STAMP_TYPES, cutouts, strict=True):
             reference, origin = _reference(cutout, cutouts[2], record)
@@ -347,11 +356,12 @@ def _candid_argument(candid):
     if isinstance(candid, str) and not candid.strip().isdigit():
         raise InvalidQueryError(f"candid={candid!r} is neither a candid (a positive integer) "
                                 f"nor one of {_WHICH}")
-    return ids.validate_candid(candid), None
+    return _validate_candid(candid), None
 
 
-def _stamp_params(oid, candid, kind):
-    return [("candid", candid), ("type", kind), ("format", "fits"), ("oid", oid)]
+def _validate_candid(candid):
+    """A detection id: exact, never through a float."""
+    return validate_int64_id(candid, argument="candid", what="a detection id (candid)")
 
 
 def _stamp_error(exc, oid, candid, kind, record):
@@ -368,26 +378,23 @@ def _stamp_error(exc, oid, candid, kind, record):
     return type(exc)(f"{what}: {exc}")
 
 
-def _finite(value):
-    return value is not None and not (isinstance(value, float) and not math.isfinite(value))
-
-
-def _detection_records(rows):
+def _detection_records(schema, rows):
     """The `_row_record` of each detection row the service sent, straight from its JSON.
 
     Only the seven columns a record needs are converted (with the schema's types and rules,
-    `alerce_astro.lightcurve._arrays.from_json`), not the whole detections table.
+    `alerce_astro.schema.Schema.column`), not the whole detections table.
     """
     if type(rows) is not list or not all(type(row) is dict for row in rows):
-        columns.DETECTION.table(rows)  # raises the schema's error for anything but objects
+        schema.table(rows)  # raises the schema's error for anything but objects
         rows = list(rows)
     values = {}
     for name in _RECORD_COLUMNS:
-        field = columns.DETECTION[name]
+        field = schema[name]
         key = field.wire_key
-        data, mask = from_json([row.get(key) for row in rows], field.dtype)
-        values[name] = [None if m else v for v, m in zip(data.tolist(), mask.tolist(),
-                                                          strict=True)]
+        column = schema.column(field, [row.get(key) for row in rows])
+        mask = np.ma.getmaskarray(column)
+        values[name] = [None if m else v for v, m in zip(np.asarray(column).tolist(),
+                                                          mask.tolist(), strict=True)]
     return [r for r in map(_row_record, _rows_of(values, len(rows))) if r is not None]
 
 
@@ -414,47 +421,6 @@ def _row_record(row):
             "has_stamp": bool(value("has_stamp") or False)}
 
 
-def _record_from_alert(alert, oid, candid):
-    """The record of a candid from its alert packet (``/get_avro_info``)."""
-    candidate = alert.get("candidate") if isinstance(alert.get("candidate"), dict) else alert
-    owner = alert.get("objectId") or alert.get("oid")
-    if isinstance(owner, str) and owner != oid:
-        raise InvalidQueryError(f"candid {candid} is an alert of {owner}, not of {oid}")
-    try:
-        ra, dec = float(candidate["ra"]), float(candidate["dec"])
-        if "jd" in candidate:
-            mjd = float(candidate["jd"]) - _MJD_OF_JD0
-        else:
-            mjd = float(alert.get("mjd", candidate.get("mjd")))
-    except (KeyError, TypeError, ValueError):
-        raise ResponseFormatError(f"the alert record of candid {candid} has no usable "
-                                  f"ra/dec/jd") from None
-    fid = candidate.get("fid")
-    record = {"candid": int(candid), "mjd": mjd, "ra": ra, "dec": dec,
-              "fid": int(fid) if isinstance(fid, (int, float)) and _finite(fid) else None,
-              "isdiffpos": _isdiffpos(candidate.get("isdiffpos")), "has_stamp": True}
-    record.update(_position_in_image(alert))
-    return record
-
-
-def _position_in_image(alert):
-    """``xpos``/``ypos`` of the candidate in the science image, when the alert has them."""
-    candidate = alert.get("candidate") if isinstance(alert.get("candidate"), dict) else alert
-    x, y = candidate.get("xpos"), candidate.get("ypos")
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-           for v in (x, y)):
-        return {"xpos": float(x), "ypos": float(y)}
-    return {}
-
-
-def _isdiffpos(value):
-    if isinstance(value, str):
-        return 1 if value.strip().lower() in ("t", "1", "true") else -1
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return 1 if value > 0 else -1
-    return None
-
-
 def _load_record(body):
     if body is None:
         return None
@@ -466,22 +432,6 @@ def _load_record(body):
     if not isinstance(record, dict) or not all(k in record for k in needed):
         return None
     return record
-
-
-def _alert_meta(oid, record):
-    fid = record.get("fid")
-    mjd = record["mjd"]
-    return {
-        "oid": oid,
-        "candid": int(record["candid"]),
-        "mjd": mjd,
-        "date": Time(mjd, format="mjd", scale="utc").isot,
-        "fid": fid,
-        "band": ids.band_name(fid) if fid is not None else None,
-        "ra": record["ra"],
-        "dec": record["dec"],
-        "isdiffpos": record.get("isdiffpos"),
-    }
 
 
 def _reference(cutout, difference, record):

@@ -1,15 +1,15 @@
 """
-The bulk methods of `~alerce_astro.AlerceClass` (a mixin): one per-object query, many objects.
+The bulk part of `~alerce_astro.AlerceClass`: one per-object query, many objects.
 
 Naming: `get_lightcurves` is the many-object form of ``get_lightcurve``; every other per-object
 method ``m`` has its many-object form ``m_many`` (`query_magstats_many`, `get_stamps_many`...)
 taking the same keywords, and `query_many` runs any of them by name.
 """
 
+from ..bulk.engine import run_many
 from ..exceptions import InvalidQueryError
-from ..surveys import ztf as ids
 from ..validation import check_int
-from .engine import run_many
+from .base import AlerceBase
 
 __all__ = ["BulkQueries", "MAX_WORKERS"]
 
@@ -20,7 +20,7 @@ MAX_WORKERS = 32
 #: Per-object methods that `query_many` runs, with what one answer is called.
 BULK_METHODS = {
     "get_lightcurve": "light curves",
-    "get_forced_photometry": "forced photometry tables",
+    "query_forced_photometry": "forced photometry tables",
     "get_stamps": "stamps",
     "query_object": "objects",
     "query_magstats": "magstats tables",
@@ -34,7 +34,8 @@ _COMMON_DOC = """
         Parameters
         ----------
         oids : str or iterable of str
-            ZTF object ids (a list, a table column...); duplicates are fetched once.
+            Object ids of the client's survey (a list, a table column...); duplicates are
+            fetched once.
         max_workers : int, optional
             Most requests in flight at once, 1 to 32 (default: the client's ``max_workers``,
             else ``conf.max_workers``, 10).
@@ -49,7 +50,7 @@ _COMMON_DOC = """
 """
 
 
-class BulkQueries:
+class BulkQueries(AlerceBase):
     """Bulk methods of `~alerce_astro.AlerceClass`; see the class for settings."""
 
     def _bulk_workers(self, max_workers):
@@ -76,7 +77,7 @@ class BulkQueries:
             The name of a per-object method: ``"get_lightcurve"``, ``"query_magstats"``,
             ``"query_probabilities"``, ``"query_features"``, ``"get_stamps"``...
         oids : str or iterable of str
-            ZTF object ids; duplicates are fetched once.
+            Object ids of the client's survey; duplicates are fetched once.
         max_workers : int, optional
             Most requests in flight at once, 1 to 32 (default ``conf.max_workers``, 10).
         progress : bool, optional
@@ -116,16 +117,14 @@ class BulkQueries:
         if not isinstance(method, str) or method not in BULK_METHODS:
             raise InvalidQueryError(
                 f"method={method!r} is not a per-object query; use one of "
-                f"{sorted(m for m in BULK_METHODS if hasattr(self, m))}")
-        if not hasattr(self, method):
-            raise InvalidQueryError(f"{method} is not available in this version")
+                f"{sorted(BULK_METHODS)}")
         return self._bulk(getattr(self, method), oids, what=BULK_METHODS[method],
                           max_workers=max_workers, progress=progress,
                           get_query_payload=get_query_payload, kwargs=kwargs)
 
     def _bulk(self, call, oids, *, what, max_workers, progress, get_query_payload, kwargs,
-              empty=None, requests_per_call=1):
-        oids = ids.validate_oids(oids, argument="oids")
+              requests_per_call=1):
+        oids = self.survey.validate_oids(oids, argument="oids")
         # max_workers bounds the requests in flight (the transport's request slots), not the
         # objects: twice as many calls run, so that while some wait for a slot or an answer
         # others turn theirs into tables. A call that sends several requests at once
@@ -143,12 +142,10 @@ class BulkQueries:
         # Before the last try of objects whose requests kept failing, wait as long as the
         # transport's longest backoff: long enough for a passing outage or a restart.
         pause = min(settings.backoff_factor * 2**settings.max_retries, settings.max_retry_delay)
-        result = run_many(lambda oid: call(oid, **kwargs), oids, max_workers=workers,
-                          max_requests=limit, progress=progress, what=what, pause=pause,
-                          transport=getattr(self, "_transport", None),
-                          stacklevel=3)  # _bulk, the public method, its caller
-        result._empty = empty
-        return result
+        return run_many(lambda oid: call(oid, **kwargs), oids, max_workers=workers,
+                        max_requests=limit, progress=progress, what=what, pause=pause,
+                        transport=self._transport,
+                        stacklevel=3)  # _bulk, the public method, its caller
 
     def get_lightcurves(self, oids, *, max_workers=None, progress=None, get_query_payload=False,
                         **kwargs):

@@ -26,12 +26,12 @@ from astropy import units as u
 from astropy.coordinates import SkyCoord
 from astropy.table import Column, MaskedColumn, Table
 
-from ..exceptions import AlerceWarning, ResponseFormatError
-from ..positions import usable_axes
-from .catalogs import display_name, find_catalog
-from .units import parse_unit
+from ...crossmatch.catalogs import display_name, find_catalog
+from ...crossmatch.units import parse_unit
+from ...exceptions import AlerceWarning, ResponseFormatError
+from ...positions import usable_axes
 
-__all__ = ["RawCatalog", "split_answer", "build_table", "column_values"]
+__all__ = ["RawCatalog", "parse_answer", "split_answer", "build_table", "column_values"]
 
 _NULLS = frozenset({"null", "none", "nan", ""})
 _POS_INF = frozenset({"infinity", "inf", "+infinity", "+inf"})
@@ -61,6 +61,27 @@ class RawCatalog:
     def nrows(self):
         """Number of sources."""
         return len(next(iter(self.columns.values()))[1]) if self.columns else 0
+
+
+def parse_answer(answer, *, catalog=None):
+    """
+    The transport's parse step for a catsHTM answer: JSON decoded, then `split_answer`.
+
+    Parameters
+    ----------
+    answer : `~alerce_astro.transport.Answer`
+        The answer.
+    catalog : str, optional
+        The catalog asked for (names a bare body).
+
+    Returns
+    -------
+    list of `RawCatalog`
+    """
+    from ...transport import parse_json
+
+    data = parse_json(answer, expect=(dict, list, str, type(None)), what="catsHTM answer")
+    return split_answer(data, catalog=catalog, url=answer.url)
 
 
 def split_answer(data, *, catalog=None, url=""):

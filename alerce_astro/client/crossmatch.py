@@ -1,5 +1,5 @@
-"""The catsHTM methods of `~alerce_astro.AlerceClass` (a mixin): cone searches, nearest sources
-and redshifts from about thirty external catalogs."""
+"""The crossmatch part of `~alerce_astro.AlerceClass`: catsHTM cone searches, nearest sources
+and redshifts from about thirty external catalogs, and finder charts."""
 
 import math
 import warnings
@@ -9,13 +9,13 @@ from astropy import units as u
 from astropy.coordinates import SkyCoord
 from astropy.table import Column, Table, vstack
 
+from ..apis.catshtm.parse import build_table, parse_answer
+from ..crossmatch.catalogs import PHOTOMETRIC_REDSHIFT_COLUMNS, catalog_table, get_catalog
+from ..crossmatch.catalogs import find_catalog as _find_catalog
+from ..crossmatch.result import CrossmatchResult, Redshift
 from ..exceptions import InvalidQueryError, NoResultsWarning, RemoteServiceError
-from ..transport import parse_json
-from ..validation import parse_coordinates, parse_radius
-from .catalogs import PHOTOMETRIC_REDSHIFT_COLUMNS, catalog_table, catshtm_url, get_catalog
-from .catalogs import find_catalog as _find_catalog
-from .parse import build_table, split_answer
-from .result import CrossmatchResult, Redshift
+from ..validation import parse_radius
+from .base import AlerceBase
 
 __all__ = ["CrossmatchQueries"]
 
@@ -24,7 +24,7 @@ MAX_RADIUS = 1 * u.deg
 _SERVICE = "ALeRCE catsHTM"
 
 
-class CrossmatchQueries:
+class CrossmatchQueries(AlerceBase):
     """Methods of `~alerce_astro.AlerceClass` for catsHTM crossmatches; see the class for
     settings."""
 
@@ -237,18 +237,113 @@ class CrossmatchQueries:
         return min(pool, key=lambda z: z.separation.to_value(u.arcsec))
 
     # ----------------------------------------------------------------------------------------
+    def plot_finder(self, target, *, image=None, radius=None, catalogs=None, sources=None,
+                    ax=None, north_up=True, title=None, info=True, cmap=None, cache=None):
+        """
+        Fetch what a finder chart needs and draw it with
+        `alerce_astro.plotting.plot_finder_chart`.
+
+        For an object id: its mean position, mean magnitudes and dates (`query_object`,
+        `query_magstats`), its template stamp as the default image (`get_stamps`) and the
+        catsHTM sources around it (`query_catalogs`).
+
+        Parameters
+        ----------
+        target : str or `~astropy.coordinates.SkyCoord`
+            An object id of this client's survey, or a position (then ``image`` is needed).
+        image : optional
+            The background (see `~alerce_astro.plotting.plot_finder_chart`); by default the
+            object's template stamp, whose WCS is approximate.
+        radius : `~astropy.units.Quantity` or str, optional
+            Half the side of the field shown, and the radius of the catalog search; by
+            default the whole image.
+        catalogs : str, list of str or False, optional
+            catsHTM catalogs to overlay (default: all); ``False`` for none.
+        sources : `~alerce_astro.crossmatch.CrossmatchResult`, optional
+            Sources to overlay instead of querying catsHTM.
+        ax, north_up, title, info, cmap
+            As for `~alerce_astro.plotting.plot_finder_chart`.
+        cache : bool, optional
+            Use the cache.
+
+        Returns
+        -------
+        `~matplotlib.axes.Axes`
+
+        Raises
+        ------
+        InvalidQueryError
+            For a malformed id or position, a position without ``image``, or an image without
+            a celestial WCS or not around the target.
+
+        Examples
+        --------
+        >>> ax = alerce.plot_finder("ZTF20aaelulu", radius="30 arcsec")   # doctest: +SKIP
+        >>> ax.figure.savefig("ZTF20aaelulu_finder.pdf")                  # doctest: +SKIP
+        """
+        from ..plotting.finder import FinderTarget, image_radius, plot_finder_chart
+
+        oid, coord = self._oid_or_position(target)
+        if radius is not None:
+            radius = _cone_radius(radius)
+        note = None
+        if oid is None:
+            details = FinderTarget(coord=coord)
+        else:
+            details = self._finder_target(oid, cache=cache)
+            if image is None:
+                image = self.get_stamps(oid, cache=cache).template
+                note = f"{self.survey.title} template stamp"
+        if sources is None and catalogs is not False and image is not None:
+            search = radius if radius is not None else image_radius(image, details.coord)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", NoResultsWarning)  # an empty field is fine
+                sources = self.query_catalogs(details.coord, radius=search, catalogs=catalogs,
+                                              cache=cache)
+        return plot_finder_chart(details, image=image, radius=radius, sources=sources, ax=ax,
+                                 north_up=north_up, title=title, info=info, cmap=cmap,
+                                 image_note=note)
+
+    def _finder_target(self, oid, *, cache):
+        """Position, mean magnitudes (in band order) and dates of an object, for a chart."""
+        from ..plotting.finder import FinderTarget
+
+        obj = self.query_object(oid, cache=cache)
+        ra, dec = _float_or_none(obj["meanra"][0]), _float_or_none(obj["meandec"][0])
+        if ra is None or dec is None:
+            raise InvalidQueryError(f"{oid} has no mean position: give its coordinates")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NoResultsWarning)
+            stats = self.query_magstats(oid, cache=cache)
+        means = {str(row["band"]): _float_or_none(row["magmean"]) for row in stats}
+        mags = {band: means[band] for band in self.survey.band_names
+                if means.get(band) is not None}
+        return FinderTarget(coord=SkyCoord(ra * u.deg, dec * u.deg, frame="icrs"), oid=oid,
+                            mags=mags, firstmjd=self._utc_mjd(obj["firstmjd"][0]),
+                            lastmjd=self._utc_mjd(obj["lastmjd"][0]))
+
+    def _utc_mjd(self, value):
+        """An MJD of the survey's time scale as a UTC MJD (None where unknown)."""
+        mjd = _float_or_none(value)
+        if mjd is None or self.survey.time_scale == "utc":
+            return mjd
+        from astropy.time import Time
+
+        return float(Time(mjd, format="mjd", scale=self.survey.time_scale).utc.mjd)
+
+    # ----------------------------------------------------------------------------------------
     def _crossmatch_target(self, target, *, cache=None):
         """The position of ``target`` (an oid is looked up) and the oid if one was given."""
-        if isinstance(target, str) and target.strip()[:3].upper() == "ZTF":
-            obj = self.query_object(target.strip(), cache=cache)
-            ra, dec = obj["meanra"][0], obj["meandec"][0]
-            if np.ma.is_masked(ra) or np.ma.is_masked(dec) or not (
-                    math.isfinite(float(ra)) and math.isfinite(float(dec))):
-                raise RemoteServiceError(f"object {target.strip()} has no mean position: "
-                                         f"give its coordinates instead")
-            return SkyCoord(float(ra) * u.deg, float(dec) * u.deg, frame="icrs"), \
-                str(obj["oid"][0])
-        return parse_coordinates(target, argument="target"), None
+        oid, coord = self._oid_or_position(target)
+        if oid is None:
+            return coord, None
+        obj = self.query_object(oid, cache=cache)
+        ra, dec = obj["meanra"][0], obj["meandec"][0]
+        if np.ma.is_masked(ra) or np.ma.is_masked(dec) or not (
+                math.isfinite(float(ra)) and math.isfinite(float(dec))):
+            raise RemoteServiceError(f"object {oid} has no mean position: give its "
+                                     f"coordinates instead")
+        return SkyCoord(float(ra) * u.deg, float(dec) * u.deg, frame="icrs"), oid
 
     def _catshtm_query(self, kind, chosen, coord, oid, radius, extra, *, cache,
                        get_query_payload):
@@ -259,25 +354,23 @@ class CrossmatchQueries:
         """
         position = _position_params(coord)
         if chosen is None:
-            requests = [(catshtm_url(self.urls, f"{kind}_all"), position + extra, None)]
+            requests = [(self._route(f"{kind}_all").with_params(position + extra), None)]
         else:
-            requests = [(catshtm_url(self.urls, kind), [("catalog", c.name)] + position + extra,
+            requests = [(self._route(kind).with_params([("catalog", c.name)] + position + extra),
                          c) for c in chosen]
         if get_query_payload:
-            return self._payload(requests[0][0], requests[0][1])
+            return self._payload(requests[0][0])
         tables, meta = self._catshtm_tables(requests, coord=coord, oid=oid, radius=radius,
                                             cache=cache)
         return CrossmatchResult(tables, target=coord, radius=radius, kind=kind, meta=meta)
 
     def _catshtm_tables(self, requests, *, coord, oid, radius, cache):
         tables, meta = {}, {}
-        for url, params, catalog in requests:
-            raws = self._get(url, params, cache=cache,
-                             parse=lambda answer, c=catalog: split_answer(
-                                 parse_json(answer, expect=(dict, list, str, type(None)),
-                                            what="catsHTM answer"),
-                                 catalog=c.name if c is not None else None, url=answer.url))
-            meta = self._meta(url, params, service=_SERVICE)
+        for route, catalog in requests:
+            raws = self._get(route, cache=cache,
+                             parse=lambda answer, c=catalog: parse_answer(
+                                 answer, catalog=c.name if c is not None else None))
+            meta = self._meta(route, service=_SERVICE)
             meta.update(_target_meta(coord, oid, radius))
             for raw in raws:
                 table = build_table(raw, target=coord, meta=meta)
@@ -288,12 +381,18 @@ class CrossmatchQueries:
             if catalog is not None and catalog.display_name not in tables:
                 tables[catalog.display_name] = _empty_table(catalog, meta)
         if len(requests) > 1:
-            meta = dict(meta, url=[self._meta(url, params)["url"] for url, params, _ in
-                                   requests])
+            meta = dict(meta, url=[route.shown for route, _ in requests])
         return tables, meta
 
 
 # --------------------------------------------------------------------------------------------
+def _float_or_none(value):
+    if value is None or np.ma.is_masked(value):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
 def _cone_radius(radius):
     angle = parse_radius(radius, maximum=MAX_RADIUS)
     if angle.deg <= 0:

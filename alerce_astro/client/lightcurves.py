@@ -1,20 +1,14 @@
-"""The methods of `~alerce_astro.AlerceClass` that fetch light curves (a mixin)."""
+"""The light-curve part of `~alerce_astro.AlerceClass`: light curves and photometry tables."""
 
 import warnings
 
-from astropy.table import Column
-
-from ..apis.ztf_v1 import columns
-from ..apis.ztf_v1.routes import route_url
-from ..exceptions import NoResultsWarning, ResponseFormatError
-from ..surveys import ztf as ids
-from ..transport import parse_json
-from .build import build_lightcurve, flatten_forced_photometry
+from ..exceptions import NoResultsWarning
+from .base import AlerceBase
 
 __all__ = ["LightCurveQueries"]
 
 
-class LightCurveQueries:
+class LightCurveQueries(AlerceBase):
     """Light-curve methods of `~alerce_astro.AlerceClass`; see the class for settings."""
 
     def get_lightcurve(self, oid, *, non_detections=True, forced_photometry=False,
@@ -65,20 +59,21 @@ class LightCurveQueries:
         >>> lc = alerce.get_lightcurve("ZTF20aaelulu")      # doctest: +SKIP
         >>> lc.detections().select_band("g").plot()         # doctest: +SKIP
         """
-        oid = ids.validate_oid(oid)
-        url = route_url(self.urls, "lightcurve", oid=oid)
-        forced_url = route_url(self.urls, "forced_photometry", oid=oid)
+        oid = self.survey.validate_oid(oid)
+        route = self._route("lightcurve", oid=oid)
+        forced_route = self._route("forced_photometry", oid=oid)
         if get_query_payload:
-            payload = self._payload(url, [])
-            return [payload, self._payload(forced_url, [])] if forced_photometry else payload
-        data = self._get(url, [], cache=cache, parse=_parse_lightcurve)
-        meta = self._meta(url, [])
+            payload = self._payload(route)
+            return [payload, self._payload(forced_route)] if forced_photometry else payload
+        data = self._get(route, cache=cache, parse=self.service.parse_lightcurve)
+        meta = self._meta(route)
         forced = None
         if forced_photometry:
-            forced = self._get(forced_url, [], cache=cache, parse=_parse_forced)
-            meta["forced_photometry_url"] = forced_url
-        lc = build_lightcurve(data, oid=oid, forced=forced, non_detections=non_detections,
-                              meta=meta)
+            forced = self._get(forced_route, cache=cache,
+                               parse=self.service.parse_forced_photometry)
+            meta["forced_photometry_url"] = forced_route.url
+        lc = self.service.lightcurve(data, oid=oid, forced=forced,
+                                     non_detections=non_detections, meta=meta)
         if not len(lc):
             warnings.warn(f"no photometry for {oid}: the light curve is empty",
                           NoResultsWarning)
@@ -119,8 +114,8 @@ class LightCurveQueries:
         --------
         >>> det = alerce.query_detections("ZTF20aaelulu")    # doctest: +SKIP
         """
-        return self._photometry_table("detections", columns.DETECTION, oid, cache=cache,
-                                      get_query_payload=get_query_payload)
+        return self._photometry_table("detections", self.service.columns.DETECTION, oid,
+                                      cache=cache, get_query_payload=get_query_payload)
 
     def query_non_detections(self, oid, *, get_query_payload=False, cache=None):
         """
@@ -156,8 +151,8 @@ class LightCurveQueries:
         --------
         >>> lim = alerce.query_non_detections("ZTF20aaelulu")   # doctest: +SKIP
         """
-        return self._photometry_table("non_detections", columns.NON_DETECTION, oid,
-                                      cache=cache, get_query_payload=get_query_payload)
+        return self._photometry_table("non_detections", self.service.columns.NON_DETECTION,
+                                      oid, cache=cache, get_query_payload=get_query_payload)
 
     def query_forced_photometry(self, oid, *, get_query_payload=False, cache=None):
         """
@@ -196,15 +191,16 @@ class LightCurveQueries:
         --------
         >>> fp = alerce.query_forced_photometry("ZTF20aaelulu")   # doctest: +SKIP
         """
-        oid = ids.validate_oid(oid)
-        url = route_url(self.urls, "forced_photometry", oid=oid)
+        oid = self.survey.validate_oid(oid)
+        route = self._route("forced_photometry", oid=oid)
         if get_query_payload:
-            return self._payload(url, [])
-        rows = self._get(url, [], cache=cache, parse=_parse_forced)
-        meta = self._meta(url, [])
+            return self._payload(route)
+        rows = self._get(route, cache=cache, parse=self.service.parse_forced_photometry)
+        meta = self._meta(route)
         meta["oid"] = oid
-        table = columns.FORCED_PHOTOMETRY.table(flatten_forced_photometry(rows), meta=meta)
-        _add_band(table)
+        table = self.service.forced_columns.FORCED_PHOTOMETRY.table(
+            self.service.forced_photometry_rows(rows), meta=meta)
+        self._add_band(table)
         if len(table):
             table.sort("mjd")
         if not len(table):
@@ -216,40 +212,13 @@ class LightCurveQueries:
                                    cache=cache, get_query_payload=get_query_payload)
         if get_query_payload:
             return table
-        _add_band(table)
+        self._add_band(table)
         if len(table):
             table.sort("mjd")
         return table
 
+    def _add_band(self, table):
+        """A ``band`` name column after the wire band code (``fid``)."""
+        fids = table["fid"].filled(0) if hasattr(table["fid"], "filled") else table["fid"]
+        table.add_column(self._band_column(fids), index=table.colnames.index("fid") + 1)
 
-def _add_band(table):
-    fids = table["fid"].filled(0) if hasattr(table["fid"], "filled") else table["fid"]
-    table.add_column(Column([ids.band_name(f) for f in fids], dtype="U1", name="band",
-                            description="Band name: g, r or i"),
-                     index=table.colnames.index("fid") + 1)
-
-
-def _parse_lightcurve(answer):
-    """The ``/lightcurve`` body: a dict of two lists, or None (the service's ``null``)."""
-    data = parse_json(answer, expect=(dict, type(None)), what="light curve")
-    if data is None:
-        return None
-    for key in ("detections", "non_detections"):
-        value = data.get(key)
-        if value is not None and not (isinstance(value, list)
-                                      and all(isinstance(r, dict) for r in value)):
-            raise ResponseFormatError(f"GET {answer.url}: the light curve's {key!r} is not a "
-                                      f"list of objects")
-    return data
-
-
-def _parse_forced(answer):
-    """The forced-photometry body: a list of row objects (``[]`` for none)."""
-    data = parse_json(answer, expect=(list, dict), what="forced photometry")
-    if isinstance(data, dict):
-        # Tolerate an envelope {"forced_photometry": [...]} as other v2 routes send.
-        data = data.get("forced_photometry", data.get("forcedPhotometry"))
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise ResponseFormatError(f"GET {answer.url}: the forced photometry is not a list of "
-                                  f"objects")
-    return data

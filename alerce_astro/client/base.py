@@ -1,0 +1,305 @@
+"""
+The one declared base of the client's parts: settings, transport and the request helpers.
+
+Every part of `~alerce_astro.AlerceClass` (objects, light curves, stamps, crossmatch, bulk)
+derives from `AlerceBase` and uses only what it declares here:
+
+- settings read at call time (`urls`, `_setting`, `_request_settings`): a keyword of the call
+  beats the instance's setting, which beats `alerce_astro.conf`;
+- ``self.survey`` (an `alerce_astro.surveys.Survey`: ids, bands, explorer links) and
+  ``self.service`` (the `alerce_astro.apis.service.Service` adapter of the APIs serving it:
+  routes, schemas, pager, error dialects, quirks, photometry map);
+- the request helpers `_route`, `_payload`, `_get`, `_get_json`, `_meta`, and `_cache_for` /
+  `_is_cached` (the cache through its public methods only);
+- `_oid_or_position` (an argument that may be an object id or a position);
+- the table helpers of one object's resources: `_object_table`, `_with_object_id`,
+  `_band_column`.
+
+A part never reaches into another part's privates: it calls its public methods through
+``self`` (``self.query_object``, ``self.get_stamps``...).
+"""
+
+import warnings
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import numpy as np
+from astropy.table import Column
+from astroquery import cache_conf
+from astroquery.query import BaseQuery
+
+from .. import conf
+from ..apis import API_SERVERS, service_for
+from ..cache import ResponseCache, request_key
+from ..exceptions import InvalidQueryError, NoResultsWarning, ResponseFormatError
+from ..surveys import get_survey
+from ..transport import RequestSettings, Transport, parse_json
+from ..validation import parse_coordinates
+
+__all__ = ["AlerceBase"]
+
+#: The service keys of ``urls`` before they named APIs.
+_RENAMED = {"ztf": "ztf_v1", "lightcurve": "lightcurve_v2"}
+#: The constructor's settings, in order: what a copy made by calling an instance keeps.
+_SETTINGS = ("survey", "urls", "timeout", "row_limit", "page_size", "max_retries",
+             "max_workers", "token", "cache_location")
+
+
+class AlerceBase(BaseQuery):
+    """
+    Settings, transport and request helpers shared by every part of the client.
+
+    Parameters
+    ----------
+    survey : str or `~alerce_astro.surveys.Survey`, optional
+        The survey whose objects this client queries (default ``"ztf"``).
+    urls : dict, optional
+        Base URLs of the APIs to use instead of the configured ones, with keys among
+        ``ztf_v1``, ``lightcurve_v2``, ``stamps``, ``catshtm``, ``multisurvey``, ``tap`` (an
+        offline server's ``urls``).
+    timeout : float, optional
+        Seconds allowed for each request.
+    row_limit : int, optional
+        Most rows a list query returns; -1 for all.
+    page_size : int, optional
+        Rows per request when paging.
+    max_retries : int, optional
+        Retries of a request that failed with 5xx, 429 or a dropped connection.
+    max_workers : int, optional
+        Concurrent requests of bulk methods.
+    token : str, optional
+        An ALeRCE ``AUTH-TOKEN``, sent only to the ALeRCE API hosts; never cached or shown.
+    cache_location : str or `~pathlib.Path`, optional
+        Folder of the cache (default: astropy's cache folder, ``astroquery/Alerce``).
+
+    Raises
+    ------
+    InvalidQueryError
+        For an unknown survey, a survey no API adapter serves yet, or unknown ``urls`` keys.
+    """
+
+    def __init__(self, *, survey=None, urls=None, timeout=None, row_limit=None,
+                 page_size=None, max_retries=None, max_workers=None, token=None,
+                 cache_location=None):
+        super().__init__()
+        # astroquery's response hook logs request headers at DEBUG level, which would write the
+        # AUTH-TOKEN to logs: this class logs nothing of the headers.
+        self._session.hooks["response"] = []
+        self.survey = get_survey("ztf" if survey is None else survey)
+        self.service = service_for(self.survey)
+        self._urls = _checked_urls(urls)
+        self.timeout = timeout
+        self.row_limit = row_limit
+        self.page_size = page_size
+        self.max_retries = max_retries
+        self.max_workers = max_workers
+        self._token = token
+        if cache_location is not None:
+            self.cache_location = cache_location
+        self._transport = Transport(self._session)
+
+    def __call__(self, **kwargs):
+        """
+        A configured copy: every setting of this instance, with those given replaced (``urls``
+        given are merged into this instance's).
+
+        Examples
+        --------
+        >>> from alerce_astro import Alerce
+        >>> patient = Alerce(timeout=300)
+        >>> patient(max_retries=8).timeout, patient.survey.name
+        (300, 'ztf')
+        """
+        unknown = sorted(set(kwargs) - set(_SETTINGS))
+        if unknown:
+            raise TypeError(f"unexpected settings {unknown}; settings are {list(_SETTINGS)}")
+        settings = {"survey": self.survey, "urls": dict(self._urls), "timeout": self.timeout,
+                    "row_limit": self.row_limit, "page_size": self.page_size,
+                    "max_retries": self.max_retries, "max_workers": self.max_workers,
+                    "token": self._token, "cache_location": self._cache_location}
+        if kwargs.get("urls") is not None:
+            kwargs["urls"] = {**settings["urls"], **_checked_urls(kwargs["urls"])}
+        settings.update(kwargs)
+        return super().__call__(**settings)
+
+    def __repr__(self):
+        # Never show the token.
+        main = next(iter(self.service.apis))
+        return (f"<{type(self).__name__} survey={self.survey.name!r} "
+                f"{main}={self.urls[main]!r}>")
+
+    # ----------------------------------------------------------------------------------------
+    # Settings, read at call time.
+    @property
+    def urls(self):
+        """Base URL of each API now in force (instance setting, else `~alerce_astro.conf`)."""
+        current = {api: getattr(conf, item) for api, item in API_SERVERS.items()}
+        current.update(self._urls)
+        return current
+
+    def _setting(self, name, value=None):
+        """``value`` if given, else this instance's setting, else ``conf``'s."""
+        if value is not None:
+            return value
+        mine = getattr(self, name, None)
+        return mine if mine is not None else getattr(conf, name)
+
+    def _request_settings(self, timeout=None):
+        token = self._token if self._token is not None else (conf.token or None)
+        urls = self.urls
+        hosts = frozenset(urlsplit(urls[api]).hostname for api in self.service.token_apis)
+        return RequestSettings(
+            timeout=float(self._setting("timeout", timeout)),
+            max_retries=int(self._setting("max_retries")),
+            backoff_factor=float(conf.backoff_factor),
+            max_retry_delay=float(conf.max_retry_delay),
+            token=token, token_hosts=hosts)
+
+    def _cache_for(self, cache, *, static=False):
+        """The cache to use and the age limit of its entries, or (None, None)."""
+        active = cache_conf.cache_active if cache is None else bool(cache)
+        if not active:
+            return None, None
+        if static:
+            return ResponseCache(self.cache_location), None
+        max_age = float(conf.cache_timeout)
+        if max_age <= 0:
+            return None, None
+        return ResponseCache(self.cache_location), max_age
+
+    def _is_cached(self, route, cache):
+        """Whether the answer of ``route`` is in the cache of answers kept for good."""
+        store, _ = self._cache_for(cache, static=True)
+        return store is not None and request_key("GET", route.url, list(route.params)) in store
+
+    def clear_cache(self):
+        """
+        Delete every answer this client cached (stamps included), from
+        `~astroquery.query.BaseQuery.cache_location`.
+        """
+        ResponseCache(self.cache_location).clear()
+        super().clear_cache()
+
+    # ----------------------------------------------------------------------------------------
+    # Requests.
+    def _route(self, name, /, **path):
+        """The `~alerce_astro.apis.routing.Route` of a route of this client's service."""
+        return self.service.route(self.urls, name, **path)
+
+    def _payload(self, route):
+        """What ``get_query_payload=True`` returns for one request."""
+        return {"method": "GET", "url": route.url, "params": list(route.params)}
+
+    def _get(self, route, *, cache=None, static=False, parse=None, headers=None,
+             timeout=None):
+        """
+        Send ``route`` through the transport with this client's settings, cache and the
+        error dialect of the route's API; return what ``parse`` made of the answer.
+        """
+        store, max_age = self._cache_for(cache, static=static)
+        return self._transport.get(route.url, list(route.params),
+                                   settings=self._request_settings(timeout), parse=parse,
+                                   cache=store, max_age=max_age, headers=headers,
+                                   dialect=self.service.dialect(route.api))
+
+    def _get_json(self, route, *, what, expect=list, cache=None, parse=None):
+        """
+        A JSON answer and its provenance: ``(data, meta)``.
+
+        Rows (a list body) must be JSON objects; the check runs before the body is cached.
+        """
+        def rows(answer):
+            data = parse_json(answer, expect=expect, what=what)
+            if isinstance(data, list):
+                bad = sorted({type(r).__name__ for r in data if not isinstance(r, dict)})
+                if bad:
+                    raise ResponseFormatError(
+                        f"GET {answer.url}: expected a list of objects for the {what}, got "
+                        f"items of type {', '.join(bad)}")
+            return data
+
+        data = self._get(route, cache=cache, parse=parse or rows)
+        return data, self._meta(route)
+
+    # ----------------------------------------------------------------------------------------
+    # Arguments.
+    def _oid_or_position(self, target, *, argument="target"):
+        """
+        ``(oid, None)`` when ``target`` is an object id of this client's survey, else
+        ``(None, position)``. A one-word string that is neither is reported as a malformed
+        id (with the survey's hint: ``did you mean 'ZTF20aaelulu'?``).
+        """
+        text = target.strip() if isinstance(target, str) else target
+        if self.survey.is_oid(text):
+            return self.survey.validate_oid(text, argument=argument), None
+        try:
+            return None, parse_coordinates(target, argument=argument)
+        except InvalidQueryError:
+            if isinstance(text, str) and text and len(text.split()) == 1:
+                self.survey.validate_oid(text, argument=argument)  # raises, with a hint
+            raise
+
+    # ----------------------------------------------------------------------------------------
+    # Tables of one object's resources, shared by the parts.
+    def _object_table(self, name, schema, oid, params=(), *, what, cache, get_query_payload,
+                      expect=list, warn_empty=True):
+        """The rows of one object's resource (route ``name``) as a table with ``oid`` first."""
+        oid = self.survey.validate_oid(oid)
+        route = self._route(name, oid=oid).with_params(params)
+        if get_query_payload:
+            return self._payload(route)
+        data, meta = self._get_json(route, what=what, expect=expect, cache=cache)
+        meta["oid"] = oid
+        table = self._with_object_id(schema.table(data or [], meta=meta), oid)
+        if not len(table) and warn_empty:
+            warnings.warn(f"no {what} for {oid}", NoResultsWarning)
+        return table
+
+    def _band_column(self, codes):
+        """The band names of wire band codes (``fid``), as a column."""
+        names = self.survey.band_names
+        listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        return Column([self.survey.band_name(c) if c is not np.ma.masked else "" for c in codes],
+                      dtype=f"U{max(len(n) for n in names)}", name="band",
+                      description=f"Band name: {listed}")
+
+    def _with_object_id(self, table, oid):
+        """The rows of one object's resource with an ``oid`` column first: the id asked for. An
+        ``oid`` the service sent in the rows (a column the schema does not know) is replaced."""
+        if "oid" in table.colnames:
+            table.remove_column("oid")
+        dtype = str if self.survey.id_dtype == "str" else self.survey.id_dtype
+        table.add_column(Column([oid] * len(table), dtype=dtype, name="oid",
+                                description=self.survey.id_description), index=0)
+        return table
+
+    def _meta(self, route, **extra):
+        """Provenance of a result: service, survey, the request and when it was answered."""
+        meta = {"service": "ALeRCE", "survey": self.survey.name, "url": route.shown,
+                "retrieved": _utc_now_isot()}
+        meta.update(extra)
+        return meta
+
+
+def _checked_urls(urls):
+    """The ``urls`` given, their keys checked (the former service names get a hint)."""
+    if urls is None:
+        return {}
+    try:
+        urls = dict(urls)
+    except (TypeError, ValueError):
+        raise InvalidQueryError(f"urls must be a dict of API name -> base URL, got "
+                                f"{type(urls).__name__}") from None
+    unknown = sorted(set(urls) - set(API_SERVERS), key=str)
+    if unknown:
+        renamed = [f"{old!r} is now {new!r}" for old, new in _RENAMED.items() if old in unknown]
+        hint = f" ({'; '.join(renamed)})" if renamed else ""
+        raise InvalidQueryError(f"urls has unknown services {unknown}{hint}; use keys among "
+                                f"{list(API_SERVERS)}")
+    return urls
+
+
+def _utc_now_isot():
+    """The time now, UTC, as ``Time.now().isot`` writes it (a twentieth of its cost, which
+    counts once per object in bulk work)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="milliseconds")
