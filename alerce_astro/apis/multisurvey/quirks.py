@@ -1,0 +1,420 @@
+"""
+The rules of ALeRCE's multisurvey API that a client must know, each from a recorded exchange of
+``alerce-fixtures/lsst-recorded`` or the service's public code.
+
+- **ZTF master ids.** ZTF objects inside this API are integers:
+  ``(1 << 55) + yy * 26**7 + sum((letter_i - 'a') * 26**(6 - i))`` (`ztf_master_id`,
+  `ztf_name`); several routes only accept that form for ZTF.
+- **One oid and several oids take different paths** on the light-curve routes. With one oid,
+  forced photometry is cut at `SINGLE_OID_ROW_CAP` rows (an SQL ``LIMIT 10``, unordered); with
+  several (even the same oid twice) every row comes back, rows of all oids concatenated. This
+  client therefore always uses the several-oid path (`several_oid_values` sends a lone oid twice)
+  and groups rows by ``oid`` (`split_by_oid`). Bulk work sends `BATCH_OIDS` oids per request.
+- **500 after a valid request.** The service answers 500 for several client mistakes (unknown
+  oid on ``/object`` and ``/magstats``, solar-system objects there, an unknown classifier on
+  ``list_objects``, a stamp of a detection without one) and for a few server bugs (crossmatch,
+  avro, ``classifiers?classifier_name=``). The client validates what it can first, and turns a
+  500 that still comes back into a message saying what it most likely means
+  (`explain_server_error`). What the service cannot answer at all is said before sending
+  (`UNSUPPORTED`).
+- **Object lists: one row per object and classifier.** ``list_objects`` joins objects with the
+  probability table: an object appears once per classifier (two LSST classifiers today), only if
+  classified. `group_by_object` keeps one row per object (documented there). ``classifier`` must
+  be a known name (else 500) and ``class_name`` a class of that classifier (else silently
+  ignored): `check_classifier` and `check_class` validate both against the service's own
+  ``classifier_api/classifiers`` list, with a "did you mean" suggestion.
+- **Photometry rows repeat the band table** (``band_map``); `check_band_map` checks it against
+  the survey's facts and drops it.
+"""
+
+import difflib
+
+from ...exceptions import InvalidQueryError, ResponseFormatError
+from ...surveys import LSST
+from ...surveys.ztf import validate_oid as validate_ztf_name
+
+__all__ = ["ZTF_MASTER_ID_BASE", "ztf_master_id", "ztf_name", "is_ztf_master_id",
+           "SINGLE_OID_ROW_CAP", "BATCH_OIDS", "several_oid_values", "split_by_oid",
+           "UNSUPPORTED", "explain_server_error", "check_classifier", "check_class",
+           "group_by_object", "check_band_map"]
+
+# ----------------------------------------------------------------------------------------------
+# ZTF master ids.
+#: The offset of every ZTF master id: ZTF ids live in [2**55, 2**55 + 100 * 26**7).
+ZTF_MASTER_ID_BASE = 1 << 55
+_LETTERS = 7
+_SPAN = 26 ** _LETTERS
+
+
+def ztf_master_id(name):
+    """
+    The integer id of a ZTF object inside the multisurvey API.
+
+    Parameters
+    ----------
+    name : str
+        A ZTF object id (``ZTF`` + 2-digit year + 7 lower-case letters).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    InvalidQueryError
+        If ``name`` is not a ZTF object id.
+
+    Examples
+    --------
+    >>> ztf_master_id("ZTF20aaelulu")
+    36028957657202554
+    """
+    name = validate_ztf_name(name)
+    number = 0
+    for letter in name[5:]:
+        number = number * 26 + (ord(letter) - ord("a"))
+    return ZTF_MASTER_ID_BASE + int(name[3:5]) * _SPAN + number
+
+
+def is_ztf_master_id(value):
+    """Whether an integer lies in the range of ZTF master ids (a range LSST ids could reach,
+    so use it only on rows the service marks as ZTF: ``tid`` 0 or ``survey_id`` ``ztf``)."""
+    return isinstance(value, int) and 0 <= value - ZTF_MASTER_ID_BASE < 100 * _SPAN
+
+
+def ztf_name(master_id):
+    """
+    The ZTF object id of a master id (inverse of `ztf_master_id`).
+
+    Raises
+    ------
+    InvalidQueryError
+        If the integer is not in the range of ZTF master ids.
+
+    Examples
+    --------
+    >>> ztf_name(36028957657202554)
+    'ZTF20aaelulu'
+    """
+    value = int(master_id)
+    if not is_ztf_master_id(value):
+        raise InvalidQueryError(f"{master_id!r} is not a ZTF master id")
+    year, number = divmod(value - ZTF_MASTER_ID_BASE, _SPAN)
+    letters = []
+    for _ in range(_LETTERS):
+        number, digit = divmod(number, 26)
+        letters.append(chr(ord("a") + digit))
+    return f"ZTF{year:02d}{''.join(reversed(letters))}"
+
+
+# ----------------------------------------------------------------------------------------------
+# The several-oid path.
+#: Rows of forced photometry the single-oid path returns at most (``LIMIT 10``, unordered).
+SINGLE_OID_ROW_CAP = 10
+#: oids per several-oid request in bulk work. A real LSST object sends about 2.5 kB of JSON per
+#: detection and 0.35 kB per forced point: 20 objects of a few hundred points each are a few MB
+#: to tens of MB per answer (gzipped on the wire), a URL of about 500 bytes, and 50 requests for
+#: 1,000 light curves. Larger batches make single answers slow to build on the server (its
+#: pods run 4 workers and shed load beyond 5 requests in flight); smaller ones multiply requests.
+BATCH_OIDS = 20
+
+
+def several_oid_values(oids):
+    """
+    The ``oid`` values to send so that the service takes the several-oid path.
+
+    A lone oid is sent twice (``oid=a&oid=a``): the service then returns every row instead of
+    at most `SINGLE_OID_ROW_CAP` forced-photometry points, and the rows are not repeated.
+
+    Examples
+    --------
+    >>> several_oid_values([313897383979122767])
+    [313897383979122767, 313897383979122767]
+    >>> several_oid_values([1, 2])
+    [1, 2]
+    """
+    oids = list(oids)
+    if not oids:
+        raise ValueError("several_oid_values needs at least one oid")
+    return oids * 2 if len(oids) == 1 else oids
+
+
+def split_by_oid(rows, oids):
+    """
+    Rows of a several-oid answer grouped by their ``oid``.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The concatenated rows (no order is defined by the service).
+    oids : list of int
+        The oids asked for; each gets an entry, empty if the service sent nothing for it.
+
+    Returns
+    -------
+    dict
+        oid -> list of rows, in the order of ``oids``.
+
+    Raises
+    ------
+    ResponseFormatError
+        If a row has no oid or one that was not asked for.
+
+    Examples
+    --------
+    >>> split_by_oid([{"oid": 2, "x": 1}, {"oid": 1, "x": 2}, {"oid": 2, "x": 3}], [1, 2, 3])
+    {1: [{'oid': 1, 'x': 2}], 2: [{'oid': 2, 'x': 1}, {'oid': 2, 'x': 3}], 3: []}
+    """
+    out = {oid: [] for oid in oids}
+    for row in rows:
+        oid = row.get("oid") if isinstance(row, dict) else None
+        if oid not in out:
+            raise ResponseFormatError(
+                f"a light-curve row has oid {oid!r}, which was not asked for "
+                f"({len(out)} oids asked)")
+        out[oid].append(row)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# What the service cannot answer, and its 500s.
+#: Data the service does not have for LSST: the message a client raises instead of asking.
+UNSUPPORTED = {
+    "features": ("ALeRCE's multisurvey API serves no light-curve features for LSST objects "
+                 "(no route exists); features are only available for ZTF"),
+    "avro": ("ALeRCE's multisurvey API serves no alert packets (avro) for LSST: its "
+             "stamps_api/avro route answers 500 for every LSST alert. Use get_stamps for the "
+             "cutouts and get_lightcurve for the photometry"),
+    "crossmatch": ("ALeRCE's multisurvey crossmatch_api fails for every object (a server bug: "
+                   "it answers 500); crossmatch by position with query_catalogs (catsHTM) "
+                   "instead"),
+}
+
+_HINTS = {
+    "object": ("there is no {survey} object {oid}: the service answers 500 for an unknown id "
+               "and for solar-system objects (ssObjectIds have light curves, probabilities and "
+               "stamps, but no object record)"),
+    "magstats": ("there is no diaObject summary for {oid}: the service answers 500 for an "
+                 "unknown id and for solar-system objects, which have no diaObject"),
+    "list_objects": ("the service failed on a checked query: it answers 500 for a classifier it "
+                     "does not know, so its classifier list may have changed since it was "
+                     "cached (try list_classifiers(cache=False))"),
+    "probabilities": ("the service failed on the probabilities of {oid}: it answers 500 for "
+                      "ids it cannot read (for ZTF objects it needs the master id)"),
+    "stamp": ("there is no {stamp_type} stamp for measurement {measurement_id} of {oid}: only "
+              "the detection that triggered an alert ALeRCE received (has_stamp true) has "
+              "cutouts"),
+    "classifiers": ("the service fails when asked for one classifier by name (a server bug); "
+                    "ask for the whole list"),
+    "avro": UNSUPPORTED["avro"],
+    "crossmatch_api": UNSUPPORTED["crossmatch"],
+}
+
+
+def explain_server_error(route, **params):
+    """
+    What a 500 answer to a request the client had validated most likely means.
+
+    Parameters
+    ----------
+    route : str
+        A route name of `~alerce_astro.apis.multisurvey.routes.ROUTES`.
+    **params
+        Values to name in the message (``oid``, ``survey``, ``measurement_id``, ``stamp_type``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> explain_server_error("magstats", oid=21163624394469969)[:51]
+    'there is no diaObject summary for 21163624394469969'
+    """
+    template = _HINTS.get(route)
+    if template is None:
+        return (f"ALeRCE's multisurvey API answered 500 (server error) to a valid {route} "
+                f"request; try again later")
+    fields = {"oid": "?", "survey": "lsst", "stamp_type": "?", "measurement_id": "?"}
+    fields.update({k: v for k, v in params.items() if v is not None})
+    return template.format(**fields)
+
+
+# ----------------------------------------------------------------------------------------------
+# Classifiers and classes.
+def _suggest(value, choices):
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
+    if not close:
+        lowered = {str(c).lower(): str(c) for c in choices}
+        if str(value).lower() in lowered:
+            close = [lowered[str(value).lower()]]
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_classifier(name, classifiers, *, argument="classifier"):
+    """
+    A classifier name checked against the service's list.
+
+    Parameters
+    ----------
+    name : str
+        The name to check (case-sensitive, as the service is).
+    classifiers : list of dict
+        ``classifier_api/classifiers`` rows: ``classifier_name``, ``classifier_version``,
+        ``classes``.
+    argument : str, optional
+        Argument name for messages.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InvalidQueryError
+        If the service does not know it (it would answer 500), with the closest name.
+
+    Examples
+    --------
+    >>> rows = [{"classifier_name": "stamp_classifier_rubin_beta", "classes": ["SN", "AGN"]}]
+    >>> check_classifier("stamp_classifier_rubin_bta", rows)
+    Traceback (most recent call last):
+    ...
+    astroquery.exceptions.InvalidQueryError: classifier='stamp_classifier_rubin_bta' is not \
+an LSST classifier of ALeRCE (did you mean 'stamp_classifier_rubin_beta'?); known: \
+stamp_classifier_rubin_beta
+    """
+    names = [row["classifier_name"] for row in classifiers]
+    if not isinstance(name, str) or name not in names:
+        raise InvalidQueryError(
+            f"{argument}={name!r} is not an LSST classifier of ALeRCE{_suggest(name, names)}; "
+            f"known: {', '.join(names) or '(none)'}")
+    return name
+
+
+def check_class(class_name, classifier, classifiers, *, argument="class_name"):
+    """
+    A class name checked against the classes of a classifier.
+
+    The service ignores an unknown ``class_name`` silently (it answers every class), so a typo
+    would give a wrong list rather than an error.
+
+    Parameters
+    ----------
+    class_name : str
+        The class (case-sensitive).
+    classifier : str or None
+        The classifier it belongs to; the service needs one with ``class_name``.
+    classifiers : list of dict
+        ``classifier_api/classifiers`` rows.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InvalidQueryError
+        If ``classifier`` is missing (naming those that have the class) or the class is not
+        one of its classes (with the closest class).
+    """
+    if classifier is None:
+        having = [row["classifier_name"] for row in classifiers
+                  if class_name in row.get("classes", ())]
+        hint = (f"; classifiers with class {class_name!r}: {', '.join(having)}" if having
+                else "")
+        raise InvalidQueryError(f"{argument} needs classifier= (the service filters a class "
+                                f"within one classifier){hint}")
+    classes = next(row.get("classes", []) for row in classifiers
+                   if row["classifier_name"] == classifier)
+    if not isinstance(class_name, str) or class_name not in classes:
+        raise InvalidQueryError(
+            f"{argument}={class_name!r} is not a class of {classifier}"
+            f"{_suggest(class_name, classes)}; its classes: {', '.join(classes)}")
+    return class_name
+
+
+# ----------------------------------------------------------------------------------------------
+# One row per object.
+def group_by_object(rows):
+    """
+    One row per object from ``list_objects`` items that repeat an object once per classifier.
+
+    The kept row of an object is its most probable one among the rows given (the first one on
+    a tie); objects stay in the order they first appear, so the service's ordering is kept.
+    The kept row's ``classifier_name`` says which classifier gave the class. Ask for one
+    classifier (``classifier=``) to get that classifier's row of every object instead.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Items in the service's order.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> rows = [{"oid": 1, "probability": 0.6, "classifier_name": "a"},
+    ...         {"oid": 2, "probability": 0.5, "classifier_name": "a"},
+    ...         {"oid": 1, "probability": 0.9, "classifier_name": "b"}]
+    >>> [(r["oid"], r["classifier_name"]) for r in group_by_object(rows)]
+    [(1, 'b'), (2, 'a')]
+    """
+    kept = {}
+    for row in rows:
+        oid = row.get("oid")
+        best = kept.get(oid)
+        if best is None or _probability(row) > _probability(best):
+            kept[oid] = row
+    return list(kept.values())
+
+
+def _probability(row):
+    value = row.get("probability")
+    return value if isinstance(value, (int, float)) else float("-inf")
+
+
+# ----------------------------------------------------------------------------------------------
+# The band table on every row.
+def check_band_map(rows, survey=LSST):
+    """
+    Drop the ``band_map`` of photometry rows after checking it against the survey's bands.
+
+    Every LSST row carries ``{"6": "u", "1": "g", ...}``. The survey's band table
+    (`alerce_astro.surveys.LSST`) is the one place for that fact; a row whose map disagrees
+    would be silently mislabelled, so it is an error instead. Rows of another survey (ZTF rows
+    carry ``{"1": "g", "2": "r", "3": "i"}``) are checked against that survey only when it is
+    the one given.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Modified in place.
+    survey : `~alerce_astro.surveys.Survey`, optional
+
+    Returns
+    -------
+    list of dict
+        The same rows.
+
+    Raises
+    ------
+    ResponseFormatError
+        If a band map of a row of ``survey`` disagrees with the survey's bands.
+    """
+    expected = {str(b.code): b.name for b in survey.bands}
+    last = None
+    for row in rows:
+        band_map = row.pop("band_map", None)
+        if band_map is None or band_map == last:
+            continue
+        if row.get("survey_id", survey.name) == survey.name:
+            mismatch = {k: v for k, v in band_map.items() if expected.get(str(k)) != v}
+            if mismatch:
+                raise ResponseFormatError(
+                    f"the service's band table {band_map} disagrees with {survey.title}'s bands "
+                    f"{expected} on {mismatch}; refusing to mislabel bands")
+            last = band_map
+    return rows
