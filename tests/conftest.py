@@ -62,3 +62,11 @@ def _quick_retries():
 
     with conf.set_temp("backoff_factor", 0.01), conf.set_temp("max_retry_delay", 0.05):
         yield
+
+
+def pytest_collection_modifyitems(config, items):
+    # One DaCHS service, loaded once: the TAP tests and the TAP page's examples run on the same
+    # xdist worker, so that no two workers load data into it at once.
+    for item in items:
+        if "tap" in item.path.parts or item.path.name == "tap.rst":
+            item.add_marker(pytest.mark.xdist_group("dachs"))
