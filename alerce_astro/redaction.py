@@ -231,6 +231,10 @@ def holds_secret(data):
         text = "".join(text.split())
         if "%" not in text and "\\" not in text and "&#" not in text:
             break
+        # An escaped backslash first (JSON inside JSON): ``\\\\n`` is an encoded ``\\n``,
+        # which splits a token like a real line break. Reading too much here only means an
+        # answer is not cached.
+        text = text.replace("\\\\", "\\")
         for escape in ("\\b", "\\f", "\\n", "\\r", "\\t"):
             text = text.replace(escape, "")
         for marker, pattern in _ESCAPES:  # each starts with a literal: a fast scan
