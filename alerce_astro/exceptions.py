@@ -21,6 +21,7 @@ __all__ = [
     "ServiceUnavailableError",
     "ResponseFormatError",
     "AlerceWarning",
+    "CacheWarning",
 ]
 
 
@@ -40,3 +41,8 @@ class ResponseFormatError(RemoteServiceError):
 class AlerceWarning(UserWarning):
     """Something in the answer deserves the user's attention (an approximation, a drift of the
     service's schema) but did not stop the query."""
+
+
+class CacheWarning(AlerceWarning):
+    """The cache could not be read or written (a read-only or missing folder, an entry that is
+    not a regular file): the query answered without it. Shown once per client and problem."""

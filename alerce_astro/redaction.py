@@ -52,7 +52,7 @@ _ENCODED = re.compile(r'%([0-9A-Fa-f]{2})|\\u([0-9A-Fa-f]{4})|\\(["\\/])|&#[xX](
 _MAY_BE_ENCODED = re.compile(r'%[0-9A-Fa-f]{2}|\\[u"\\/bfnrt]|&#')
 # The same encodings one by one, for whole bodies (`holds_secret`).
 _ESCAPES = (("%", re.compile(r"%([0-9A-Fa-f]{2})")),
-            ("\\", re.compile(r'\\(?:u([0-9A-Fa-f]{4})|(["\\/]))')),
+            ("\\", re.compile(r'\\(?:u([0-9A-Fa-f]{4})|(["\\/bfnrt]))')),
             ("&#", re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,6})|([0-9]{1,7}));")))
 
 
@@ -231,12 +231,6 @@ def holds_secret(data):
         text = "".join(text.split())
         if "%" not in text and "\\" not in text and "&#" not in text:
             break
-        # An escaped backslash first (JSON inside JSON): ``\\\\n`` is an encoded ``\\n``,
-        # which splits a token like a real line break. Reading too much here only means an
-        # answer is not cached.
-        text = text.replace("\\\\", "\\")
-        for escape in ("\\b", "\\f", "\\n", "\\r", "\\t"):
-            text = text.replace(escape, "")
         for marker, pattern in _ESCAPES:  # each starts with a literal: a fast scan
             if marker in text:
                 text = pattern.sub(_escaped_char, text)
@@ -250,8 +244,8 @@ def _escaped_char(match):
         value = int(hex_code, 16)
     elif match.re.pattern.startswith("&#"):
         value = int(other, 10)
-    else:
-        return other
+    else:  # a JSON escape: \" \\ \/ stand for themselves, \n and the like for white space
+        return other if other in '"\\/' else ""
     char = chr(value) if value < 0x110000 else "\ufffd"
     return "" if char.isspace() else char
 

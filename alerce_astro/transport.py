@@ -30,7 +30,6 @@ import re
 import socket
 import threading
 import time
-import warnings
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -43,9 +42,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from . import redaction
 from ._json import loads as json_loads
 from .apis.dialects import GENERIC
-from .cache import request_key
+from .cache import CacheProblems, request_key
 from .exceptions import (
-    AlerceWarning,
     InvalidQueryError,
     ObjectNotFoundError,
     RemoteServiceError,
@@ -122,6 +120,8 @@ class Transport:
         self.session.mount("https://", adapter)
         self._lock = threading.Lock()
         self.requests_sent = 0
+        #: Where this client's cache problems are reported, once each (see `ResponseCache`).
+        self.cache_problems = CacheProblems()
         # urllib3 logs the URLs it requests at DEBUG level: a same-host redirect could put a
         # token in one.
         redaction.install_log_filters()
@@ -202,16 +202,10 @@ class Transport:
         with REQUEST_SLOTS.get() or contextlib.nullcontext():
             answer = self._fetch(url, params, settings, headers or {}, dialect)
         value = parse(answer)
-        # An answer that echoes a token is not written to disk.
+        # An answer that echoes a token is not written to disk. A cache that cannot be written
+        # costs the cache, not the answer (the cache reports it, once per client).
         if cache is not None and not redaction.holds_secret(answer.body):
-            try:
-                cache.put(key, answer.body, url=url)
-            except OSError as exc:
-                # A full disk or a read-only cache folder costs the cache, not the answer.
-                warnings.warn(redaction.redact(
-                    f"the answer of GET {url} could not be cached in {cache.directory} "
-                    f"({exc.strerror or exc}); clear or move the cache (cache_location) to "
-                    f"keep caching"), AlerceWarning)
+            cache.put(key, answer.body, url=redaction.redact(url))
         return value
 
     def _fetch(self, url, params, settings, headers, dialect):

@@ -15,7 +15,7 @@ from astropy.time import Time
 from .exceptions import InvalidQueryError
 
 __all__ = ["parse_radius", "parse_coordinates", "parse_range", "parse_mjd", "check_choice",
-           "check_int", "check_probability"]
+           "check_int", "check_probability", "check_bool"]
 
 
 def parse_radius(radius, *, argument="radius", maximum=10 * u.deg):
@@ -288,3 +288,45 @@ def check_probability(value, *, argument="probability"):
     if not 0 <= value <= 1:
         raise InvalidQueryError(f"{argument}={value} must be between 0 and 1")
     return value
+
+
+def check_bool(value, *, argument, allow_none=False):
+    """
+    Return ``value`` as a `bool`, accepting only `True` and `False` (and numpy booleans).
+
+    Anything else is refused rather than read by its truth value: ``"no"``, ``"false"`` and
+    ``"0"`` are true in Python, and ``0``/``1`` usually mean a mistake (a band, a count).
+
+    Parameters
+    ----------
+    value : object
+        The argument as given.
+    argument : str
+        Argument name used in the message.
+    allow_none : bool, optional
+        Accept `None` (and return it) for arguments where it means "the default".
+
+    Returns
+    -------
+    bool or None
+
+    Raises
+    ------
+    InvalidQueryError
+        For anything but a boolean (or `None` when allowed).
+
+    Examples
+    --------
+    >>> check_bool(True, argument="forced_photometry")
+    True
+    >>> check_bool("no", argument="forced_photometry")
+    Traceback (most recent call last):
+    ...
+    astroquery.exceptions.InvalidQueryError: forced_photometry must be True or False, got 'no'
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    accepted = "True, False or None" if allow_none else "True or False"
+    raise InvalidQueryError(f"{argument} must be {accepted}, got {value!r}")

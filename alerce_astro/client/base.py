@@ -19,6 +19,7 @@ A part never reaches into another part's privates: it calls its public methods t
 ``self`` (``self.query_object``, ``self.get_stamps``...).
 """
 
+import contextlib
 import warnings
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -161,11 +162,20 @@ class AlerceBase(BaseQuery):
         if not active:
             return None, None
         if static:
-            return ResponseCache(self.cache_location), None
+            return self._response_cache(), None
         max_age = float(conf.cache_timeout)
         if max_age <= 0:
             return None, None
-        return ResponseCache(self.cache_location), max_age
+        return self._response_cache(), max_age
+
+    def _response_cache(self):
+        # astroquery's cache_location creates the folder: one that cannot be created costs the
+        # cache, not the query (the cache reports it once per client, through the transport).
+        try:
+            folder = self.cache_location
+        except OSError:
+            folder = self._cache_location
+        return ResponseCache(folder, problems=self._transport.cache_problems)
 
     def _is_cached(self, route, cache):
         """Whether the answer of ``route`` is in the cache of answers kept for good."""
@@ -177,8 +187,9 @@ class AlerceBase(BaseQuery):
         Delete every answer this client cached (stamps included), from
         `~astroquery.query.BaseQuery.cache_location`.
         """
-        ResponseCache(self.cache_location).clear()
-        super().clear_cache()
+        self._response_cache().clear()
+        with contextlib.suppress(OSError):  # a folder that cannot be created holds nothing
+            super().clear_cache()
 
     # ----------------------------------------------------------------------------------------
     # Requests.

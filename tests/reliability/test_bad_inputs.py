@@ -23,6 +23,7 @@ from reliability_helpers import OID, count
 from alerce_astro.exceptions import InvalidQueryError, NoResultsWarning, ObjectNotFoundError
 from alerce_astro.surveys import ztf as ids
 from alerce_astro.validation import (
+    check_bool,
     check_choice,
     check_int,
     check_probability,
@@ -164,6 +165,19 @@ CASES = [
                  id="oid-none"),
     pytest.param("oid-arabic-indic-digits", "query_object", ("ZTF٢٠aaelulu",), {}, "oid",
                  id="oid-arabic-indic-digits"),
+    # candids with digits that are not ASCII: int() reads some (Arabic-Indic, fullwidth) and
+    # raises ValueError on others (superscripts)
+    *[pytest.param(f"candid-{name}-{method}", method, args, {"candid": text}, "candid",
+                   id=f"candid-{name}-{method}")
+      for name, text in (("superscripts", "¹²³"), ("superscript-inside", "1034531143815010²03"),
+                         ("arabic-indic", "١٠٣٤٥٣١١٤٣٨١٥٠١٠٠٠٣"), ("fullwidth", "１２３"),
+                         ("devanagari", "१२३"), ("circled", "①②③"))
+      for method, args in (("get_stamps", (OID,)), ("get_images", (OID,)),
+                           ("plot_stamps", (OID,)))],
+    *[pytest.param(f"avro-candid-{name}", "get_avro_info", (text,), {}, "candid",
+                   id=f"avro-candid-{name}")
+      for name, text in (("superscripts", "¹²³"), ("arabic-indic", "١٢٣"), ("fullwidth", "１２３"),
+                         ("mixed", "12³"))],
 ]
 
 
@@ -359,6 +373,8 @@ _VALIDATORS = [
     lambda v: ids.validate_oids(v),
     lambda v: ids.validate_candid(v),
     lambda v: ids.validate_band(v),
+    lambda v: check_bool(v, argument="forced_photometry"),
+    lambda v: check_bool(v, argument="cache", allow_none=True),
 ]
 
 
@@ -373,3 +389,46 @@ def test_validators_raise_only_invalid_query_error(value, which):
             _VALIDATORS[which](value)
         except InvalidQueryError:
             pass
+
+
+# --------------------------------------------------------------------------------------------
+# Booleans: only True and False. ("no" is true in Python.)
+
+@pytest.mark.parametrize("value", ["no", "false", "False", "0", "", "yes", 0, 1, 0.0, 2,
+                                   np.int64(1), [], [True], np.array([True]), object()])
+def test_check_bool_refuses_whatever_is_not_a_boolean(value):
+    count("bad inputs tried")
+    with pytest.raises(InvalidQueryError, match="forced_photometry must be True or False"):
+        check_bool(value, argument="forced_photometry")
+    with pytest.raises(InvalidQueryError, match="cache must be True, False or None"):
+        check_bool(value, argument="cache", allow_none=True)
+
+
+def test_check_bool_accepts_booleans_and_none_when_allowed():
+    assert check_bool(True, argument="x") is True
+    assert check_bool(np.False_, argument="x") is False
+    assert check_bool(None, argument="x", allow_none=True) is None
+    with pytest.raises(InvalidQueryError, match="x must be True or False, got None"):
+        check_bool(None, argument="x")
+
+
+@pytest.mark.parametrize("text", ["¹²³", "١٢٣", "１２３", "12³", "१२३", "①", "1_000", "+12",
+                                  "0x1f", "1e5", " ", "-5", "0"])
+def test_int64_ids_take_ascii_digits_only(text):
+    from alerce_astro.surveys.base import validate_int64_id
+
+    count("bad inputs tried", 2)
+    with pytest.raises(InvalidQueryError, match="candid"):
+        ids.validate_candid(text)
+    with pytest.raises(InvalidQueryError, match="oid"):
+        validate_int64_id(text, argument="oid", what="an LSST object id")
+
+
+def test_a_candid_with_non_ascii_digits_is_a_usage_error_on_the_command_line(server, capsys):
+    from alerce_astro.cli import main
+
+    base = server.urls["ztf_v1"][:-len("/ztf/v1")]
+    for text in ("¹²³", "١٢٣"):
+        assert main(["stamps", OID, "--candid", text, "--server", base]) == 2
+        assert "candid" in capsys.readouterr().err
+    assert server.requests == []
