@@ -50,28 +50,7 @@ class AlerceBase(BaseQuery):
     """
     Settings, transport and request helpers shared by every part of the client.
 
-    Parameters
-    ----------
-    survey : str or `~alerce_astro.surveys.Survey`, optional
-        The survey whose objects this client queries (default ``"ztf"``).
-    urls : dict, optional
-        Base URLs of the APIs to use instead of the configured ones, with keys among
-        ``ztf_v1``, ``lightcurve_v2``, ``stamps``, ``catshtm``, ``multisurvey``, ``tap`` (an
-        offline server's ``urls``).
-    timeout : float, optional
-        Seconds allowed for each request.
-    row_limit : int, optional
-        Most rows a list query returns; -1 for all.
-    page_size : int, optional
-        Rows per request when paging.
-    max_retries : int, optional
-        Retries of a request that failed with 5xx, 429 or a dropped connection.
-    max_workers : int, optional
-        Concurrent requests of bulk methods.
-    token : str, optional
-        An ALeRCE ``AUTH-TOKEN``, sent only to the ALeRCE API hosts; never cached or shown.
-    cache_location : str or `~pathlib.Path`, optional
-        Folder of the cache (default: astropy's cache folder, ``astroquery/Alerce``).
+    Its parameters are those of `~alerce_astro.AlerceClass`, documented there once.
 
     Raises
     ------
