@@ -44,8 +44,13 @@ def _ztf_case(survey, tmp_path_factory):
                         position=obj["coord"][0])
 
 
+def _lsst_case(survey, tmp_path_factory):
+    pytest.skip("the LSST client methods are being written (branch lsst): the adapter exists, "
+                "the contract case follows with them")
+
+
 #: The case builder of each survey.
-CASES = {"ztf": _ztf_case}
+CASES = {"ztf": _ztf_case, "lsst": _lsst_case}
 
 
 @pytest.fixture(scope="module", params=sorted(SURVEYS))
