@@ -35,6 +35,8 @@ from ..exceptions import (
 )
 from ..schema import convert_values
 from ..stamps.cutouts import STAMP_TYPES
+from ..stamps.lsst_cutouts import LsstCutout
+from ..stamps.lsst_stampset import make_lsst_stamp_set
 from ..stamps.stampset import StampSet, make_stamp
 from ..stamps.wcs import locate_in_difference, reference_pixel
 from ..surveys.base import validate_int64_id
@@ -171,6 +173,9 @@ class StampQueries(AlerceBase):
         >>> alert["candidate"]["magpsf"]                         # doctest: +SKIP
         """
         candid = _validate_candid(candid)
+        unavailable = getattr(self.service, "no_alert_packets", None)
+        if unavailable:  # LSST: nothing to ask for (the service would answer 500)
+            raise InvalidQueryError(f"get_avro_info(survey={self.survey.name!r}): {unavailable}")
         params = [("candid", candid)]
         if oid is not None:
             params.append(("oid", self.survey.validate_oid(oid)))
@@ -233,6 +238,10 @@ class StampQueries(AlerceBase):
             if record is not None:
                 return record
         record = self._record_from_detections(oid, candid, which, cache)
+        if record is None and getattr(self.service, "no_alert_packets", None):
+            raise ObjectNotFoundError(f"{oid} has no detection with measurement_id {candid}: "
+                                      f"stamps exist only for an alert's triggering detection "
+                                      f"(has_stamp true in query_detections)")
         if record is None:  # a candid that is not among the object's detections
             alert = self.get_avro_info(candid, oid=oid, cache=cache)
             record = self.service.record_from_alert(alert, oid, candid)
@@ -249,9 +258,19 @@ class StampQueries(AlerceBase):
             rows, _ = self._get_json(route, what="detections", cache=cache)
         except ObjectNotFoundError as exc:
             raise ObjectNotFoundError(f"{oid}: no such object at ALeRCE ({exc})") from None
-        records = _detection_records(self.service.columns.DETECTION, rows or [])
+        own_records = getattr(self.service, "stamp_records", None)  # the wire's own columns
+        records = (own_records(rows or []) if own_records is not None
+                   else _detection_records(self.service.columns.DETECTION, rows or []))
         if candid is not None:
-            return next((r for r in records if r["candid"] == candid), None)
+            found = next((r for r in records if r["candid"] == candid), None)
+            if (found is not None and not found["has_stamp"]
+                    and getattr(self.service, "no_alert_packets", None)):
+                # LSST: only the triggering detection has cutouts; the service would say 500.
+                raise ObjectNotFoundError(
+                    f"{oid}: detection {candid} has no stamps (has_stamp is false: only an "
+                    f"alert's triggering detection has cutouts; those of {oid}: "
+                    f"{[r['candid'] for r in records if r['has_stamp']]})")
+            return found
         with_stamps = [r for r in records if r["has_stamp"]]
         if not with_stamps:
             detail = (f"none of its {len(records)} detections has stamps (has_stamp is false: "
@@ -284,7 +303,9 @@ class StampQueries(AlerceBase):
 
     def _stamp_set(self, oid, record, *, subpixel, cache):
         candid = record["candid"]
-        want_alert = subpixel and record.get("xpos") is None
+        # LSST cutouts carry their own WCS (and there is no alert packet): nothing to add.
+        want_alert = (subpixel and record.get("xpos") is None
+                      and not getattr(self.service, "no_alert_packets", None))
 
         def fetch_image(kind):
             return self._get(self._stamp_route(oid, candid, kind), cache=cache, static=True,
@@ -328,6 +349,8 @@ class StampQueries(AlerceBase):
                               f"be used ({reason}); the candidate is placed at the centre of "
                               f"its pixel (within 0.5 pixel)", AlerceWarning)
         cutouts = [outcome[kind] for kind in STAMP_TYPES]
+        if all(isinstance(c, LsstCutout) for c in cutouts):
+            return self._lsst_stamp_set(oid, record, cutouts)
         clipped = any(None in reference_pixel(c.shape) for c in cutouts)
         if clipped and record.get("xpos") is None and "alert" not in outcome:
             # Which side of a clipped cutout is missing is told by the alert's xpos/ypos.
@@ -346,6 +369,17 @@ class StampQueries(AlerceBase):
             stamps.append(make_stamp(cutout.data, kind=kind, meta=stamp_meta,
                                      reference=reference, unit=unit, header=cutout.header))
         return StampSet(*stamps, meta=meta)
+
+
+    def _lsst_stamp_set(self, oid, record, cutouts):
+        """Rubin cutouts: nJy, variance, PSF and the cutout's own WCS."""
+        meta = self._meta(self._stamp_route(oid, record["candid"], STAMP_TYPES[0]))
+        meta.update(self._alert_meta(oid, record))
+        mjd_tai = meta["mjd"]
+        time = Time(mjd_tai, format="mjd", scale=self.survey.time_scale).utc
+        meta.update({"measurement_id": meta.pop("candid"), "band_id": meta.pop("fid"),
+                     "mjd": float(time.mjd), "mjd_tai": mjd_tai, "date": time.isot})
+        return make_lsst_stamp_set(cutouts, meta)
 
 
 def _candid_argument(candid):

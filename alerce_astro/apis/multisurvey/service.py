@@ -12,6 +12,7 @@ from .. import catshtm, multisurvey
 from ..routing import Route
 from ..service import Service
 from . import columns, parse, quirks, routes
+from . import stamps as stamp_wire
 from .photometry import LSST_PHOTOMETRY, lightcurve_from_rows
 
 __all__ = ["LsstService", "SERVICE", "ALIASES", "CRITERIA"]
@@ -62,6 +63,15 @@ class LsstService(Service):
     parse_forced_photometry = staticmethod(parse.parse_forced_photometry)
     parse_rows = staticmethod(parse.parse_rows)
     parse_object = staticmethod(parse.parse_object)
+    # Stamps (stamps_api): the triggering detection's three cutouts, with their own WCS.
+    stamp_params = staticmethod(stamp_wire.stamp_params)
+    parse_cutout = staticmethod(stamp_wire.parse_cutout)
+    stamp_records = staticmethod(stamp_wire.stamp_records)
+    parse_alert = staticmethod(stamp_wire.parse_alert)
+    record_from_alert = staticmethod(stamp_wire.record_from_alert)
+    position_in_image = staticmethod(stamp_wire.position_in_image)
+    #: Why ``get_avro_info`` has nothing to ask for.
+    no_alert_packets = stamp_wire.NO_ALERT_PACKETS
 
     def __init__(self):
         super().__init__()
