@@ -62,6 +62,10 @@ class LsstService(Service):
     parse_forced_photometry = staticmethod(parse.parse_forced_photometry)
     parse_rows = staticmethod(parse.parse_rows)
     parse_object = staticmethod(parse.parse_object)
+    #: What the client refuses to ask, with the reason (`quirks.UNSUPPORTED`).
+    unsupported = dict(quirks.UNSUPPORTED, stamps=(
+        "stamps of LSST alerts are not served by this version of alerce_astro yet (the LSST "
+        "stamp adapter, apis/multisurvey/stamps.py, is not written)"))
 
     def __init__(self):
         super().__init__()
