@@ -212,6 +212,20 @@ class AlerceBase(BaseQuery):
         return data, self._meta(route)
 
     # ----------------------------------------------------------------------------------------
+    # What the survey's service cannot answer.
+    @property
+    def _multisurvey(self):
+        """Whether this client's survey is served by the multisurvey API (LSST)."""
+        return "multisurvey" in self.service.apis
+
+    def _refuse(self, what):
+        """Raise `InvalidQueryError` with the service's reason when it cannot answer ``what``
+        (``features``, ``avro``, ``limit_values``, ``stamps``...)."""
+        message = getattr(self.service, "unsupported", {}).get(what)
+        if message:
+            raise InvalidQueryError(message)
+
+    # ----------------------------------------------------------------------------------------
     # Arguments.
     def _oid_or_position(self, target, *, argument="target"):
         """

@@ -99,6 +99,7 @@ class StampQueries(AlerceBase):
         >>> stamps = alerce.get_stamps("ZTF18aaqfhlj")   # doctest: +SKIP
         >>> stamps.science.wcs.pixel_to_world(31, 31)      # doctest: +SKIP
         """
+        self._refuse("stamps")
         oid = self.survey.validate_oid(oid)
         candid, which = _candid_argument(candid)
         if not isinstance(subpixel, bool):
@@ -172,10 +173,8 @@ class StampQueries(AlerceBase):
         >>> alert = alerce.get_avro_info(1786550031115010000)   # doctest: +SKIP
         >>> alert["candidate"]["magpsf"]                         # doctest: +SKIP
         """
+        self._refuse("avro")
         candid = _validate_candid(candid)
-        unavailable = getattr(self.service, "no_alert_packets", None)
-        if unavailable:  # LSST: nothing to ask for (the service would answer 500)
-            raise InvalidQueryError(f"get_avro_info(survey={self.survey.name!r}): {unavailable}")
         params = [("candid", candid)]
         if oid is not None:
             params.append(("oid", self.survey.validate_oid(oid)))

@@ -4,7 +4,15 @@ import pytest
 
 from alerce_astro import Alerce, AlerceClass, conf
 from alerce_astro.apis.service import Service
-from alerce_astro.client import base, bulk, crossmatch, lightcurves, objects, stamps
+from alerce_astro.client import (
+    base,
+    bulk,
+    crossmatch,
+    lightcurves,
+    multisurvey,
+    objects,
+    stamps,
+)
 from alerce_astro.exceptions import InvalidQueryError
 from alerce_astro.surveys import LSST, ZTF
 
@@ -68,6 +76,8 @@ def test_no_part_reaches_into_another_parts_privates():
 
     declared = {name for name in vars(base.AlerceBase)} | {"_session", "_cache_location",
                                                           "_transport", "_urls", "_token"}
+    # The multisurvey (LSST) layer is a declared base of the parts that have an LSST side.
+    declared |= set(vars(multisurvey.MultisurveyQueries))
     for module, part in ((objects, objects.ObjectQueries),
                          (lightcurves, lightcurves.LightCurveQueries),
                          (stamps, stamps.StampQueries), (crossmatch, crossmatch.CrossmatchQueries),

@@ -106,7 +106,7 @@ def test_a_detection_without_stamps_is_refused_before_any_cutout_request(lsst_re
 
 
 def test_no_alert_packets_for_lsst_is_a_clear_error(lsst_real_client):
-    with pytest.raises(InvalidQueryError, match="no alert packets for LSST"):
+    with pytest.raises(InvalidQueryError, match="no alert packets .avro. for LSST"):
         lsst_real_client.get_avro_info(170094456251351059)
 
 

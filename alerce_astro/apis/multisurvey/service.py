@@ -72,6 +72,8 @@ class LsstService(Service):
     position_in_image = staticmethod(stamp_wire.position_in_image)
     #: Why ``get_avro_info`` has nothing to ask for.
     no_alert_packets = stamp_wire.NO_ALERT_PACKETS
+    #: What the client refuses to ask, with the reason (`quirks.UNSUPPORTED`).
+    unsupported = dict(quirks.UNSUPPORTED)
 
     def __init__(self):
         super().__init__()

@@ -16,6 +16,7 @@ Wire facts (``alerce-fixtures/lsst-recorded/exchanges/stamps/``):
 from ...exceptions import ObjectNotFoundError, ResponseFormatError
 from ...stamps.lsst_cutouts import read_lsst_cutout
 from . import DIALECT
+from .quirks import UNSUPPORTED
 
 __all__ = ["STAMP_TYPE", "FILE_FORMAT", "NO_ALERT_PACKETS", "stamp_params", "parse_cutout",
            "stamp_records", "parse_alert", "record_from_alert", "position_in_image"]
@@ -25,10 +26,8 @@ STAMP_TYPE = {"science": "cutoutScience", "template": "cutoutTemplate",
               "difference": "cutoutDifference"}
 #: ``file_format`` asked for (``png`` is a 389x389 rendering without WCS or units).
 FILE_FORMAT = "fits"
-#: Why there is no alert packet to ask for.
-NO_ALERT_PACKETS = ("ALeRCE serves no alert packets for LSST (stamps_api/avro answers 500 for "
-                    "every Rubin alert): the detection rows (query_detections) and the cutouts "
-                    "(get_stamps) hold what the alert had")
+#: Why there is no alert packet to ask for (the service's rule, kept in `quirks`).
+NO_ALERT_PACKETS = UNSUPPORTED["avro"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
