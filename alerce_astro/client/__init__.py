@@ -11,7 +11,9 @@ and its API service):
 - `~alerce_astro.client.stamps.StampQueries`: alert stamps (and ``plot_stamps``);
 - `~alerce_astro.client.crossmatch.CrossmatchQueries`: catsHTM crossmatches, redshifts and
   finder charts (``plot_finder``);
-- `~alerce_astro.client.bulk.BulkQueries`: the same for many objects at once.
+- `~alerce_astro.client.bulk.BulkQueries`: the same for many objects at once;
+- `~alerce_astro.client.crosssurvey.CrossSurveyQueries`: one transient seen by ZTF and LSST,
+  both light curves joined (``get_lightcurve_multisurvey``).
 
 Every request goes through one `~alerce_astro.transport.Transport` (time limits, retries,
 caching) and every result is built through the column schemas of the API that answered.
@@ -20,6 +22,7 @@ caching) and every result is built through the column schemas of the API that an
 from .base import AlerceBase
 from .bulk import BulkQueries
 from .crossmatch import CrossmatchQueries
+from .crosssurvey import CrossSurveyQueries
 from .lightcurves import LightCurveQueries
 from .objects import ObjectQueries
 from .stamps import StampQueries
@@ -29,7 +32,7 @@ __all__ = ["AlerceClass", "Alerce", "AlerceBase"]
 
 
 class AlerceClass(ObjectQueries, LightCurveQueries, StampQueries, CrossmatchQueries,
-                  TapQueries, BulkQueries):
+                  TapQueries, BulkQueries, CrossSurveyQueries):
     """
     Query the ALeRCE broker; answers are astropy objects.
 

@@ -16,13 +16,16 @@ __all__ = ["survey_of", "find_band", "band_sort_key"]
 def survey_of(meta):
     """
     The survey of a light curve from its ``meta``: ``meta["survey"]``, else the survey its
-    ``oid`` can only belong to; None when neither says.
+    ``oid`` can only belong to; None when neither says, and None for a light curve joining
+    several surveys (``meta["surveys"]`` lists them).
 
     Examples
     --------
     >>> survey_of({"survey": "lsst"}).name, survey_of({"oid": "ZTF20aaelulu"}).name
     ('lsst', 'ztf')
     """
+    if len(meta.get("surveys") or ()) > 1:
+        return None
     name = meta.get("survey")
     if name is not None:
         try:

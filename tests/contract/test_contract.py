@@ -92,6 +92,12 @@ CALLS = {
     "query_probabilities_many": (lambda c, k: c.query_probabilities_many(k.oids), BulkResult),
     "query_features_many": (lambda c, k: c.query_features_many(k.oids), BulkResult),
     "get_stamps_many": (lambda c, k: c.get_stamps_many(k.oids), BulkResult),
+    # Both surveys joined: the built-in sample's ZTF/LSST pair (an eclipsing binary) there.
+    "get_lightcurve_multisurvey": (
+        lambda c, k: c.get_lightcurve_multisurvey("304.63785827 -11.59860983"),
+        AlerceLightCurve),
+    "plot_lightcurve_multisurvey": (
+        lambda c, k: c.plot_lightcurve_multisurvey("304.63785827 -11.59860983"), _axes),
 }
 
 # ------------------------------------------------------------------------------------------
