@@ -182,6 +182,14 @@ class BulkQueries(MultisurveyQueries):
         >>> sorted(set(lcs.stack()["oid"].tolist()))
         ['ZTF00aaaaaab', 'ZTF00aaaaaac']
         """
+        if not isinstance(oids, (str, bytes, int)) and hasattr(oids, "__iter__"):
+            oids = list(oids)
+            targets = {id(c): c for c in map(self._client_for, oids)}
+            if len(targets) == 1 and next(iter(targets.values())) is not self:
+                # every id is another survey's (LSST integers on a default client)
+                return next(iter(targets.values())).get_lightcurves(
+                    oids, max_workers=max_workers, progress=progress,
+                    get_query_payload=get_query_payload, **kwargs)
         if self._multisurvey:  # batches of several oids per request
             return self._ms_get_lightcurves(oids, max_workers=max_workers, progress=progress,
                                             get_query_payload=get_query_payload, kwargs=kwargs)

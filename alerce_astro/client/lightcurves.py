@@ -59,6 +59,10 @@ class LightCurveQueries(MultisurveyQueries):
         >>> lc = alerce.get_lightcurve("ZTF20aaelulu")      # doctest: +SKIP
         >>> lc.detections().select_band("g").plot()         # doctest: +SKIP
         """
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).get_lightcurve(
+                oid, non_detections=non_detections, forced_photometry=forced_photometry,
+                get_query_payload=get_query_payload, cache=cache)
         if self._multisurvey:
             return self._ms_get_lightcurve(oid, non_detections=non_detections,
                                            forced_photometry=forced_photometry,
@@ -118,6 +122,9 @@ class LightCurveQueries(MultisurveyQueries):
         --------
         >>> det = alerce.query_detections("ZTF20aaelulu")    # doctest: +SKIP
         """
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).query_detections(
+                oid, get_query_payload=get_query_payload, cache=cache)
         if self._multisurvey:
             return self._ms_photometry_table("detections", self.service.columns.DETECTION, oid,
                                              what="detections", cache=cache,
@@ -201,6 +208,9 @@ class LightCurveQueries(MultisurveyQueries):
         --------
         >>> fp = alerce.query_forced_photometry("ZTF20aaelulu")   # doctest: +SKIP
         """
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).query_forced_photometry(
+                oid, get_query_payload=get_query_payload, cache=cache)
         if self._multisurvey:
             return self._ms_photometry_table(
                 "forced_photometry", self.service.columns.FORCED_PHOTOMETRY, oid,

@@ -77,6 +77,9 @@ class ObjectQueries(MultisurveyQueries):
         if oid is None:
             raise InvalidQueryError(f"oid is None: give a {self.survey.title} object id such "
                                     f"as {self.survey.id_example!r}, or a list of them")
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).query_object(oid, get_query_payload=get_query_payload,
+                                                      cache=cache)
         if not isinstance(oid, str) and not self.survey.is_oid(oid):
             return self.query_objects(oid=oid, get_query_payload=get_query_payload,
                                       cache=cache)
@@ -423,6 +426,9 @@ class ObjectQueries(MultisurveyQueries):
         --------
         >>> stats = alerce.query_magstats("ZTF00aaaaaab")   # doctest: +SKIP
         """
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).query_magstats(oid, get_query_payload=get_query_payload,
+                                                        cache=cache)
         if self._multisurvey:
             return self._ms_magstats(oid, get_query_payload=get_query_payload, cache=cache)
         table = self._object_table("magstats", self.service.columns.MAGSTATS, oid,
