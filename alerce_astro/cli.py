@@ -75,6 +75,9 @@ def build_parser():
     group = common.add_argument_group("service")
     group.add_argument("--offline", action="store_true",
                        help="use the embedded offline sample server instead of ALeRCE")
+    group.add_argument("--survey", choices=SURVEY_CHOICES,
+                       help="the survey of the objects: ztf or lsst (default: lsst when every "
+                            "id given is an LSST id, a 64-bit integer; else ztf)")
     group.add_argument("--data", metavar="PATH", action="append", type=Path,
                        help="with --offline: serve this dataset folder instead of the built-in "
                             "sample (repeatable)")
@@ -116,13 +119,18 @@ def build_parser():
     p.add_argument("--format", "-f", choices=FORMATS,
                    help="format of the table (default: table, or from the --output suffix)")
     p.add_argument("--forced", action="store_true",
-                   help="add the forced photometry (light curve API v2)")
+                   help="add the forced photometry (ZTF: light curve API v2; LSST: always "
+                        "complete)")
+    p.add_argument("--both-surveys", action="store_true",
+                   help="join the other survey's counterpart (nearest within 2 arcsec): one "
+                        "light curve in uJy with bands ztf_g, lsst_g...")
     p.set_defaults(func=cmd_lightcurve)
 
     p = add("stamps", "the image stamps (science, template, difference) of an alert",
             parents=(common,))
     p.add_argument("oid", help="object id (such as ZTF20aaelulu)")
-    p.add_argument("--candid", help="the alert (default: the object's latest alert with stamps)")
+    p.add_argument("--candid", help="the alert (default: the object's latest alert with stamps; "
+                                    "LSST: its measurement_id, default the has_stamp one)")
     p.add_argument("--plot", metavar="FILE", type=Path, help="draw the three stamps to FILE")
     p.add_argument("--output", "-o", metavar="DIR", type=Path,
                    help="write the three stamps as FITS files into DIR")
@@ -201,6 +209,8 @@ def build_parser():
     p = add("explorer", "the ALeRCE explorer link of objects", parents=())
     p.add_argument("oid", nargs="+", help="object id(s)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--survey", choices=SURVEY_CHOICES,
+                   help="the survey of the objects (default: from the ids)")
     p.set_defaults(func=cmd_explorer, offline=False, server=None, data=None, no_cache=False,
                    timeout=None, client=False)
 
@@ -306,7 +316,7 @@ def _client(args):
     """The query object for the command: live ALeRCE, a server URL, or an embedded server."""
     from . import AlerceClass
 
-    settings = {"timeout": args.timeout}
+    settings = {"timeout": args.timeout, "survey": _survey(args)}
     if args.offline:
         import tempfile
 
@@ -320,6 +330,29 @@ def _client(args):
         yield AlerceClass(urls=_server_urls(args.server), **settings)
     else:
         yield AlerceClass(**settings)
+
+
+#: ``--survey`` choices.
+SURVEY_CHOICES = ("ztf", "lsst")
+
+
+def _survey(args):
+    """``--survey``, else ``lsst`` when every id among the arguments can only be LSST's."""
+    from .surveys import LSST
+
+    if getattr(args, "survey", None):
+        return args.survey
+    ids = []
+    for name in ("oid", "target"):
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            ids.append(value)
+        elif isinstance(value, list):
+            ids.extend(value)
+    if ids and all(LSST.is_oid(v) for v in ids) and not (
+            getattr(args, "command", None) in ("crossmatch", "finder") and len(ids) == 2):
+        return "lsst"
+    return "ztf"
 
 
 def _data_argument(paths):
@@ -624,7 +657,10 @@ def cmd_magstats(alerce, args):
 
 
 def cmd_lightcurve(alerce, args):
-    lc = alerce.get_lightcurve(args.oid, forced_photometry=args.forced)
+    if args.both_surveys:
+        lc = alerce.get_lightcurve_multisurvey(args.oid, forced_photometry=args.forced)
+    else:
+        lc = alerce.get_lightcurve(args.oid, forced_photometry=args.forced)
     if args.plot:
         plt = _pyplot()
         fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -664,8 +700,12 @@ def _stamp_summary(stamps):
     table = Table(rows=rows, names=["type", "width", "height", "nan_pixels"])
     table.meta.update({"oid": stamps.oid, "candid": stamps.candid, "band": stamps.band,
                        "mjd": stamps.mjd})
-    print(f"{stamps.oid} candid {stamps.candid}, band {stamps.band}, MJD {stamps.mjd:.5f}, "
-          f"centred on {stamps.position.to_string('decimal', precision=6)} (approximate WCS)")
+    lsst = stamps.science.meta.get("wcs_approximate") is False  # Rubin: the cutout's own WCS
+    print(f"{stamps.oid} {'measurement_id' if lsst else 'candid'} {stamps.candid}, band "
+          f"{stamps.band}, MJD {stamps.mjd:.5f} UTC, "
+          f"{'diaSource at' if lsst else 'centred on'} "
+          f"{stamps.position.to_string('decimal', precision=6)} "
+          f"({'the cutout' + chr(39) + 's own WCS' if lsst else 'approximate WCS'})")
     return table
 
 
@@ -763,7 +803,7 @@ def cmd_classifiers(alerce, args):
 def cmd_explorer(alerce, args):
     from . import Alerce  # links only: no request, no server
 
-    for url in Alerce.explorer_urls(args.oid):
+    for url in Alerce(survey=_survey(args)).explorer_urls(args.oid):
         print(url)
 
 

@@ -17,10 +17,16 @@ from string import Template
 import numpy as np
 from astropy import units as u
 
-__all__ = ["run_tour", "TourResult", "TourStep", "TUTORIAL_OID", "choose_object", "STEPS"]
+__all__ = ["run_tour", "TourResult", "TourStep", "TUTORIAL_OID", "TUTORIAL_OID_LSST",
+           "choose_object", "STEPS", "LSST_STEPS", "steps_for"]
 
 #: The object of ALeRCE's starter notebook, visited when the tour runs against ALeRCE itself.
 TUTORIAL_OID = "ZTF20aaelulu"
+#: The LSST object visited on ALeRCE itself: a real Rubin diaObject (an AGN candidate of the
+#: 2026-03-06 alerts, one of the seven of the test data).
+TUTORIAL_OID_LSST = 313897383979122767
+#: The class the offline LSST tour looks for (the stamp classifiers' supernova class).
+LSST_TOUR_CLASS = "SN"
 #: Radius of the catsHTM search around the object.
 CROSSMATCH_RADIUS = 20 * u.arcsec
 #: How many of the most probable SNe Ia the class query asks for, per ranking.
@@ -138,6 +144,8 @@ def choose_object(alerce, *, offline, candidates=25):
     LookupError
         If no SN Ia of the sample has stamps.
     """
+    if alerce.survey.name == "lsst":
+        return _choose_lsst_object(alerce, offline=offline, candidates=candidates)
     if not offline:
         return TUTORIAL_OID
     from .exceptions import NoResultsWarning
@@ -156,6 +164,27 @@ def choose_object(alerce, *, offline, candidates=25):
                       "(pass --oid)")
 
 
+def _choose_lsst_object(alerce, *, offline, candidates):
+    """The real AGN candidate on ALeRCE; offline, the most probable supernova of the sample
+    that ZTF saw too (so that the two-survey step has both surveys)."""
+    if not offline:
+        return TUTORIAL_OID_LSST
+    from .client.crosssurvey import MATCH_RADIUS
+    from .exceptions import NoResultsWarning
+
+    ztf = alerce(survey="ztf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoResultsWarning)
+        listed = alerce.query_objects(row_limit=-1)
+        supernovae = listed[np.asarray(listed["class_name"]) == LSST_TOUR_CLASS]
+        supernovae.sort("probability", reverse=True)
+        for row in supernovae[:candidates]:
+            if len(ztf.query_region(row["coord"], radius=MATCH_RADIUS)):
+                return int(row["oid"])
+    raise LookupError(f"no {LSST_TOUR_CLASS} of the LSST sample has a ZTF counterpart: the "
+                      f"tour needs one (pass --oid)")
+
+
 # ---------------------------------------------------------------------------------------------
 # The steps. Each fills its TourStep and may use tables of earlier steps.
 def _step_object(tour, step):
@@ -166,9 +195,11 @@ def _step_object(tour, step):
     tour.table(step, "magstats", magstats, "Statistics of the detections, one row per band")
     tour.coord = obj["coord"][0]
     row = obj[0]
+    ndet = row["n_det"] if "n_det" in obj.colnames else row["ndet"]  # LSST: n_det
     step.extra_html = (
-        f"<p>{html.escape(oid)} at {html.escape(tour.coord.to_string('hmsdms', precision=2))}"
-        f" (ICRS): {int(row['ndet'])} detections between MJD {float(row['firstmjd']):.2f} and "
+        f"<p>{html.escape(str(oid))} at "
+        f"{html.escape(tour.coord.to_string('hmsdms', precision=2))}"
+        f" (ICRS): {int(ndet)} detections between MJD {float(row['firstmjd']):.2f} and "
         f"{float(row['lastmjd']):.2f}.</p>")
 
 
@@ -356,6 +387,142 @@ STEPS = [
 
 
 # ---------------------------------------------------------------------------------------------
+# The LSST tour: the same notebook steps where the multisurvey API has the data; forced
+# photometry instead of upper limits (Rubin sends none), the two-survey light curve instead of
+# features (none are served for LSST), the object's own top class instead of SN Ia.
+def _step_lsst_lightcurve(tour, step):
+    import matplotlib.pyplot as plt
+
+    alerce, oid = tour.alerce, tour.oid
+    tour.table(step, "detections", alerce.query_detections(oid),
+               "Detections (diaSources): PSF fluxes in nJy, exact 64-bit measurement ids")
+    tour.table(step, "forced_photometry", alerce.query_forced_photometry(oid),
+               "Forced photometry, complete (the several-oid path: never cut at 10 rows)")
+    lc = alerce.get_lightcurve(oid, forced_photometry=True)
+    tour.table(step, "lightcurve", lc, "The light curve as a TimeSeries: flux in nJy, "
+               "magnitudes derived (31.4 - 2.5 log10 f/nJy), times TAI made UTC")
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    lc.plot(ax=ax, flux=True)
+    tour.figure(step, "lightcurve", fig, "Light curve in difference flux (nJy): six bands in "
+                "Rubin's colours, forced photometry as small diamonds")
+
+
+def _step_lsst_stamps(tour, step):
+    stamps = tour.alerce.get_stamps(tour.oid)
+    tour.stamps = stamps
+    tour.figure(step, "stamps", stamps.plot(),
+                f"Science, template and difference cutouts of the alert (measurement_id "
+                f"{stamps.measurement_id}): nJy, the cutout's own WCS, "
+                f"{stamps.science.meta['position_angle']:.1f} position angle")
+
+
+def _step_both_surveys(tour, step):
+    from .exceptions import ObjectNotFoundError
+
+    try:
+        both = tour.alerce.get_lightcurve_multisurvey(tour.oid)
+    except ObjectNotFoundError as exc:  # a valid answer: ZTF never saw it
+        step.extra_html = f"<p>No ZTF counterpart: {html.escape(str(exc))}</p>"
+        return
+    tour.table(step, "lightcurve_both_surveys", both,
+               "ZTF and LSST joined: flux in uJy, bands ztf_g, lsst_g...")
+    tour.figure(step, "lightcurve_both_surveys", both.plot(flux=True),
+                "One transient, both surveys: each band in its survey's colour, each survey "
+                "its own marker")
+    oids = both.meta["oids"]
+    step.extra_html = (f"<p>ZTF {html.escape(str(oids['ztf']))} and LSST "
+                       f"{html.escape(str(oids['lsst']))}, "
+                       f"{both.meta['separation'].to_value(u.arcsec):.3f} arcsec apart.</p>")
+
+
+def _step_lsst_probabilities(tour, step):
+    from .classification import probabilities_summary
+
+    alerce = tour.alerce
+    tour.table(step, "classifiers", alerce.list_classifiers(),
+               "Classifiers, versions and classes (LSST)")
+    probabilities = alerce.query_probabilities(tour.oid)
+    tour.table(step, "probabilities", probabilities,
+               "Probabilities of every classifier and class")
+    summary = probabilities_summary(probabilities)
+    tour.table(step, "probabilities_summary", summary,
+               "The most probable class of each classifier")
+    tour.top = (str(summary["classifier_name"][0]), str(summary["class_name"][0]))
+    tour.figure(step, "probabilities", plot_probabilities(probabilities),
+                "Probabilities of each classifier's classes")
+
+
+def _step_lsst_class(tour, step):
+    from astropy.table import Column, vstack
+
+    from .exceptions import MaxResultsWarning, NoResultsWarning
+
+    classifier, class_name = tour.top
+    tables = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MaxResultsWarning)
+        warnings.simplefilter("ignore", NoResultsWarning)
+        for ranking in RANKINGS:
+            t = tour.alerce.query_objects(classifier=classifier, class_name=class_name,
+                                          ranking=ranking, order_by="probability",
+                                          order_mode="DESC", row_limit=TOP_N)
+            if "ranking" not in t.colnames:
+                t.add_column(Column([ranking] * len(t), name="ranking", dtype=int))
+            tables.append(t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # metadata of the two queries differ (their URLs)
+        listed = vstack(tables, metadata_conflicts="silent")
+    if not len(listed):
+        raise LookupError(f"the service lists no {class_name} ({classifier})")
+    tour.snia = listed
+    tour.table(step, "class_objects", listed, f"The {TOP_N} most probable {class_name} of "
+               f"{classifier} at each ranking ({', '.join(map(str, RANKINGS))})")
+    tour.figure(step, "class_probabilities",
+                plot_probability_histogram(listed, label=f"probability of {class_name} "
+                                                         f"({classifier})"),
+                f"Probability of the {class_name} class, by ranking")
+
+
+#: The LSST tour's steps, in order (same shape as `STEPS`).
+LSST_STEPS = [
+    STEPS[0],
+    ("lightcurve", "2. Detections, forced photometry and the light curve",
+     "Detections and the complete forced photometry as tables, and together as an "
+     "AlerceLightCurve in nJy (Rubin sends no upper limits).",
+     "lsst = Alerce(survey='lsst')\ndet = lsst.query_detections(oid)\n"
+     "forced = lsst.query_forced_photometry(oid)\n"
+     "lc = lsst.get_lightcurve(oid, forced_photometry=True)\nlc.plot(flux=True)",
+     _step_lsst_lightcurve),
+    ("stamps", "3. Image stamps",
+     "The science, template and difference cutouts of the alert that has stamps, as NDData "
+     "in nJy with their variance, PSF and the cutout's own WCS.",
+     "stamps = lsst.get_stamps(oid)\nstamps.plot()", _step_lsst_stamps),
+    STEPS[3],
+    STEPS[4],
+    ("both_surveys", "6. One transient, both surveys",
+     "Instead of features (none are served for LSST): the ZTF counterpart found by position "
+     "and both light curves joined in uJy.",
+     "both = lsst.get_lightcurve_multisurvey(oid)\nboth.plot(flux=True)", _step_both_surveys),
+    ("probabilities", "7. Classifiers and probabilities",
+     "The LSST classifiers with their versions and classes, the object's probabilities and "
+     "a summary.",
+     "lsst.list_classifiers()\nprobs = lsst.query_probabilities(oid)\n"
+     "probabilities_summary(probs)", _step_lsst_probabilities),
+    ("class", "8. The most probable objects of its class",
+     f"The {TOP_N} objects most probably of the object's top class, ranked first and "
+     f"second, and a histogram of those probabilities per ranking.",
+     "lsst.query_objects(classifier=name, class_name=top_class, ranking=1,\n"
+     "                   order_by='probability', order_mode='DESC')", _step_lsst_class),
+    STEPS[8],
+]
+
+
+def steps_for(survey):
+    """The tour's steps for a survey: `STEPS` (ZTF) or `LSST_STEPS`."""
+    return LSST_STEPS if survey.name == "lsst" else STEPS
+
+
+# ---------------------------------------------------------------------------------------------
 # The tour's own figures.
 def plot_probabilities(probabilities, *, ax=None):
     """
@@ -409,7 +576,8 @@ def plot_probabilities(probabilities, *, ax=None):
     return fig
 
 
-def plot_probability_histogram(objects, *, ax=None, bins=20):
+def plot_probability_histogram(objects, *, ax=None, bins=20,
+                               label="probability of SNIa (lc_classifier)"):
     """
     Histogram of the class probability of listed objects, one histogram per ranking.
 
@@ -422,6 +590,8 @@ def plot_probability_histogram(objects, *, ax=None, bins=20):
         Where to draw (default: a new figure).
     bins : int, optional
         Number of bins between 0 and 1.
+    label : str, optional
+        The x-axis label.
 
     Returns
     -------
@@ -443,7 +613,7 @@ def plot_probability_histogram(objects, *, ax=None, bins=20):
     from matplotlib.ticker import MaxNLocator
 
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("probability of SNIa (lc_classifier)")
+    ax.set_xlabel(label)
     ax.set_ylabel("objects")
     ax.legend()
     return ax
@@ -515,7 +685,7 @@ def _write_index(tour, steps, result_oid):
              else "the ALeRCE services")
     page = template.substitute(
         title=html.escape(f"ALeRCE starter tour: {result_oid}"),
-        oid=html.escape(result_oid), where=html.escape(where),
+        oid=html.escape(str(result_oid)), where=html.escape(where),
         version=html.escape(__version__), nav=" · ".join(nav),
         sections="\n".join(sections),
         date=html.escape(time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
@@ -602,9 +772,10 @@ def _run_steps(alerce, output, oid, offline, progress):
         oid = alerce.survey.validate_oid(oid)
     tour = _Tour(alerce, output, oid, offline)
     steps = []
-    bar = progress_bar(len(STEPS), progress=progress, description="tour", unit="step")
+    chosen = steps_for(alerce.survey)
+    bar = progress_bar(len(chosen), progress=progress, description="tour", unit="step")
     try:
-        for key, title, text, code, function in STEPS:
+        for key, title, text, code, function in chosen:
             bar.set_postfix_str(key)
             step = TourStep(key, title, text, code=code)
             start = time.perf_counter()

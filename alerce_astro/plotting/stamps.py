@@ -99,7 +99,8 @@ def plot_stamps(stamps=None, *, fig=None, figsize=None, marker=True, contrast=0.
                                 label="candidate"))
         _sky_axes(ax, first=index == 0)
         ax.set_title(_title(kind, shown), fontsize="medium")
-    fig.suptitle(f"{shown.oid}  candid {shown.candid}", fontsize="medium")
+    label = getattr(shown, "id_label", "candid")  # LSST: measurement_id
+    fig.suptitle(f"{shown.oid}  {label} {shown.candid}", fontsize="medium")
     return fig
 
 

@@ -78,6 +78,8 @@ class LsstStampSet(StampSet):
     """
 
     survey = LSST
+    #: What the alert's id is called (titles, summaries).
+    id_label = "measurement_id"
 
     def __init__(self, science, template, difference, *, meta=None):
         if meta is None:
