@@ -24,6 +24,11 @@ matters. It prints a table of medians and ratios; ``--json FILE`` also writes ev
 5. scaling: ``get_lightcurves`` over 100, 1,000 and 5,000 objects without latency: time and
    peak memory (each in a fresh process), which should grow linearly; and the peak memory of
    stacking 1,000 light curves of 500 points.
+6. lsst: 1,000 LSST light curves with complete forced photometry (``Alerce(survey="lsst")
+   .get_lightcurves``: several-oid batches) vs a loop of the official
+   ``query_lightcurve(oid, survey="lsst")`` on the same multisurvey server, 50 ms latency.
+   Goal: >= 30x faster; the official loop's truncation (its single-oid path keeps 10 forced
+   rows per object) is reported beside it.
 """
 
 import argparse
@@ -43,6 +48,12 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 from _data import dataset, lightcurve_body, object_ids  # noqa: E402
+from _lsst import (  # noqa: E402
+    lsst_dataset,
+    lsst_forced_counts,
+    lsst_object_ids,
+    official_lsst_client,  # noqa: E402
+)
 from _official import official_available, official_client  # noqa: E402
 from _server import ServerProcess  # noqa: E402
 
@@ -129,6 +140,53 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
 
             t_theirs, all_theirs = median_time(run_theirs, official_repeat)
             row.update(official_s=t_theirs, official_runs_s=all_theirs)
+    return row
+
+
+def bench_lsst_bulk(data, oids, workdir, *, repeat, official_repeat):
+    """LSST: get_lightcurves (several-oid batches, complete forced photometry) vs a loop of
+    the official query_lightcurve(survey="lsst"), 50 ms latency."""
+    from alerce_astro import AlerceClass
+
+    expected = lsst_forced_counts(data)
+    with ServerProcess(data, latency=LATENCY) as server:
+        ours = AlerceClass(survey="lsst", urls=server.urls)
+        quiet(ours.get_lightcurves, oids[:4], forced_photometry=True, progress=False,
+              cache=False)  # warm up
+        runs = []
+
+        def run_ours():
+            runs.append(quiet(ours.get_lightcurves, oids, forced_photometry=True,
+                              progress=False, cache=False))
+
+        t_ours, all_ours = median_time(run_ours, repeat)
+        result = runs[-1]
+        if result.failed:
+            raise RuntimeError(f"get_lightcurves lost LSST objects: {list(result.failed)[:5]}")
+        forced = sum(int((lc["kind"] == "forced").sum()) for lc in result.values())
+        if forced != sum(expected[o] for o in oids):
+            raise RuntimeError(f"forced photometry incomplete: {forced} rows of "
+                               f"{sum(expected[o] for o in oids)}")
+        row = {"n": len(oids), "ours_s": t_ours, "ours_runs_s": all_ours,
+               "requests": result.meta.get("requests"), "batch_size": result.meta["batch_size"],
+               "workers": result.meta.get("max_workers"), "latency_s": LATENCY,
+               "forced_rows": forced, "forced_rows_expected": sum(expected[o] for o in oids)}
+        if official_available():
+            theirs = official_lsst_client(server.urls["multisurvey"], workdir)
+            theirs.query_lightcurve(oids[0], survey="lsst")  # warm up
+            kept = []
+
+            def run_theirs():
+                kept.clear()
+                for oid in oids:
+                    answer = theirs.query_lightcurve(oid, survey="lsst")
+                    kept.append(len(answer.get("forced_photometry") or []))
+
+            t_theirs, all_theirs = median_time(run_theirs, official_repeat)
+            cut = sum(1 for o, k in zip(oids, kept, strict=True) if k < expected[o])
+            row.update(official_s=t_theirs, official_runs_s=all_theirs,
+                       official_forced_rows=sum(kept), official_max_forced=max(kept),
+                       official_truncated_objects=cut)
     return row
 
 
@@ -234,6 +292,26 @@ def bench_stack(body, n_objects):
 
 
 # --------------------------------------------------------------------------------------------
+def add_lsst_rows(b, add):
+    """The LSST bulk rows of the report (and the official loop's truncation beside them)."""
+    if not b:
+        return
+    if "official_s" in b:
+        speed = b["official_s"] / b["ours_s"]
+        add(f"lsst bulk: {b['n']:,} light curves + forced, {b['latency_s'] * 1e3:.0f} ms",
+            f"{b['ours_s']:.2f} s", f"{b['official_s']:.2f} s", f"{speed:.1f}x faster",
+            ">= 30x", speed >= 30)
+        add("  forced rows: ours complete / official loop", f"{b['forced_rows']:,}",
+            f"{b['official_forced_rows']:,} (max {b['official_max_forced']}/obj)",
+            f"{b['official_truncated_objects']:,} objects cut", "complete",
+            b["forced_rows"] == b["forced_rows_expected"])
+    else:
+        add(f"lsst bulk: {b['n']:,} light curves + forced", f"{b['ours_s']:.2f} s", "-", "-",
+            ">= 30x", None)
+    add(f"  ({b['requests']} requests of {b['batch_size']} oids, {b['workers']} workers)",
+        "", "", "", "", None)
+
+
 def table(results):
     """The report: one line per measurement, medians and ratios, and whether goals are met."""
     lines = []
@@ -256,6 +334,7 @@ def table(results):
         over = b["engine_s"] / b["floor_s"]
         add("  engine only (JSON, no light curve built)", f"{b['engine_s']:.2f} s",
             f"floor {b['floor_s']:.2f} s", f"{over:.2f}x floor", "(context)", None)
+    add_lsst_rows(results.get("lsst"), add)
     p = results.get("parse")
     if p:
         theirs = p.get("official_s")
@@ -314,7 +393,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help="a small version (fewer objects and repeats, ~20 s)")
-    parser.add_argument("--only", default="bulk,parse,import,cache,scaling,stack",
+    parser.add_argument("--only", default="bulk,parse,import,cache,scaling,stack,lsst",
                         help="comma-separated benchmarks to run")
     parser.add_argument("--data-dir", default=None,
                         help="where generated datasets are kept between runs (default: a "
@@ -322,7 +401,7 @@ def main(argv=None):
     parser.add_argument("--json", default=None, help="also write every number to this file")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
-    unknown = only - {"bulk", "parse", "import", "cache", "scaling", "stack"}
+    unknown = only - {"bulk", "parse", "import", "cache", "scaling", "stack", "lsst"}
     if unknown:
         parser.error(f"unknown benchmarks: {sorted(unknown)}")
     quick = args.quick
@@ -334,10 +413,12 @@ def main(argv=None):
     print(f"machine: {machine()}")
     print(f"official client: alerce {official_available() or 'not installed'}")
     start = time.perf_counter()
-    big = dataset(data_dir, max(sizes + [n_bulk]))
-    oids = object_ids(big)
-    print(f"dataset: {len(oids)} generated objects in {big} "
-          f"(ready in {time.perf_counter() - start:.1f} s)", flush=True)
+    big, oids = None, []
+    if only - {"lsst"}:  # the ZTF benchmarks' dataset (the LSST one is made by its step)
+        big = dataset(data_dir, max(sizes + [n_bulk]))
+        oids = object_ids(big)
+        print(f"dataset: {len(oids)} generated objects in {big} "
+              f"(ready in {time.perf_counter() - start:.1f} s)", flush=True)
     results = {"machine": machine(), "official_version": official_available(),
                "quick": quick}
     with tempfile.TemporaryDirectory() as work:
@@ -351,6 +432,10 @@ def main(argv=None):
             ("scaling", lambda: bench_scaling(big, oids, sizes)),
             ("stack", lambda: bench_stack(lightcurve_body(big, 400, 100),
                                           100 if quick else 1000)),
+            ("lsst", lambda: bench_lsst_bulk(
+                lsst_dataset(data_dir, 100 if quick else 1000),
+                lsst_object_ids(lsst_dataset(data_dir, 100 if quick else 1000)), work,
+                repeat=2 if quick else 3, official_repeat=1)),
         ]
         for name, step in steps:
             if name not in only:

@@ -369,7 +369,6 @@ class StampQueries(AlerceBase):
                                      reference=reference, unit=unit, header=cutout.header))
         return StampSet(*stamps, meta=meta)
 
-
     def _lsst_stamp_set(self, oid, record, cutouts):
         """Rubin cutouts: nJy, variance, PSF and the cutout's own WCS."""
         meta = self._meta(self._stamp_route(oid, record["candid"], STAMP_TYPES[0]))
