@@ -174,6 +174,13 @@ class BulkQueries(MultisurveyQueries):
         BulkFailureWarning
             When some objects failed (unknown ids included).
 
+        Notes
+        -----
+        LSST: the light curves travel ``batch_size`` (default 20) oids per request on the
+        several-oid path, the rows split by oid; ids the service has no photometry for go to
+        ``.failed``. Without ``max_workers`` (call or client) 4 requests run at a time: the
+        service sheds load beyond 5 in flight (its ``503 Retry-After`` is retried).
+
         Examples
         --------
         >>> from alerce_astro.offline import SampleServer
