@@ -120,6 +120,9 @@ class BulkQueries(MultisurveyQueries):
             raise InvalidQueryError(
                 f"method={method!r} is not a per-object query; use one of "
                 f"{sorted(BULK_METHODS)}")
+        if method == "get_lightcurve" and self._multisurvey:  # batched, as get_lightcurves
+            return self.get_lightcurves(oids, max_workers=max_workers, progress=progress,
+                                        get_query_payload=get_query_payload, **kwargs)
         return self._bulk(getattr(self, method), oids, what=BULK_METHODS[method],
                           max_workers=max_workers, progress=progress,
                           get_query_payload=get_query_payload, kwargs=kwargs)
