@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
-from conftest import FORCED_COUNTS, requests_to
+from lsst_client_helpers import FORCED_COUNTS, requests_to
 
 from alerce_astro.apis.multisurvey.quirks import BATCH_OIDS
 from alerce_astro.bulk import BulkFailureWarning, BulkResult

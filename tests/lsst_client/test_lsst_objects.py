@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from astropy import units as u
 from astropy.coordinates import SkyCoord
-from conftest import FORCED_COUNTS, SS_OBJECTS, requests_to
+from lsst_client_helpers import FORCED_COUNTS, SS_OBJECTS, requests_to
 
 from alerce_astro.apis.multisurvey.columns import MAGSTATS_BAND_KEYS
 from alerce_astro.crossmatch import CrossmatchResult
