@@ -13,6 +13,7 @@ FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "alerce-fixtu
 RECORDED = FIXTURES / "lsst-recorded"
 CUTOUTS = FIXTURES / "lsst-alerts" / "cutouts"
 
+
 @pytest.fixture(scope="session")
 def recorded_lsst_dir():
     if not RECORDED.is_dir():

@@ -36,6 +36,17 @@ def test_batches_of_several_oids_split_by_oid(server, client):
     assert len(stacked) == sum(FORCED_COUNTS.values()) + 346 + 320 + 377 + 304 + 392
 
 
+def test_a_failed_batch_reports_each_of_its_ids(server, client):
+    server.inject(r"oid=170028513894596704", status=400, body={"detail": "bad batch"})
+    with pytest.warns(BulkFailureWarning):
+        result = client.get_lightcurves(OIDS, batch_size=2, progress=False)
+    # the second batch (ids 3 and 4) failed; nothing else is lost
+    assert list(result) == [OIDS[0], OIDS[1], OIDS[4]]
+    assert list(result.failed) == [OIDS[2], OIDS[3]]
+    assert all("bad batch" in str(error) for error in result.failed.values())
+    assert set(result) | set(result.failed) == set(OIDS)
+
+
 def test_a_lone_oid_in_a_batch_still_takes_the_several_oid_path(server, client):
     result = client.get_lightcurves([OIDS[2]], forced_photometry=True, progress=False)
     assert len(result[OIDS[2]].forced()) == 777                  # not 10
