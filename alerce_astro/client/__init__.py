@@ -44,8 +44,9 @@ class AlerceClass(ObjectQueries, LightCurveQueries, StampQueries, CrossmatchQuer
     Parameters
     ----------
     survey : str or `~alerce_astro.surveys.Survey`, optional
-        The survey whose objects this client queries: ``"ztf"`` (default). ``"lsst"`` is
-        refused until its API adapter (the multisurvey API) is written.
+        The survey whose objects this client queries: ``"ztf"`` (default) or ``"lsst"``
+        (Rubin, through ALeRCE's multisurvey API). Without it, an id that can only be
+        another survey's (an LSST integer) is sent to that survey.
     urls : dict, optional
         Base URLs of the APIs to use instead of the configured ones, with keys among
         ``ztf_v1``, ``lightcurve_v2``, ``stamps``, ``catshtm``, ``multisurvey``, ``tap`` (an
@@ -73,6 +74,15 @@ class AlerceClass(ObjectQueries, LightCurveQueries, StampQueries, CrossmatchQuer
     ...     obj = alerce.query_object("ZTF00aaaaaab")
     >>> obj["meanra"].unit
     Unit("deg")
+
+    Rubin's LSST, from the same offline server:
+
+    >>> with SampleServer() as server:
+    ...     lsst = server.client(survey="lsst")
+    ...     objects = lsst.query_objects(row_limit=-1)
+    ...     lc = lsst.get_lightcurve(objects["oid"][0], forced_photometry=True)
+    >>> objects["oid"].dtype, len(objects), lc["flux"].unit, lc.time.scale
+    (dtype('int64'), 15, Unit("nJy"), 'utc')
     """
 
 

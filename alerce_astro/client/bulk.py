@@ -120,6 +120,9 @@ class BulkQueries(MultisurveyQueries):
             raise InvalidQueryError(
                 f"method={method!r} is not a per-object query; use one of "
                 f"{sorted(BULK_METHODS)}")
+        if method == "get_lightcurve" and self._multisurvey:  # batched, as get_lightcurves
+            return self.get_lightcurves(oids, max_workers=max_workers, progress=progress,
+                                        get_query_payload=get_query_payload, **kwargs)
         return self._bulk(getattr(self, method), oids, what=BULK_METHODS[method],
                           max_workers=max_workers, progress=progress,
                           get_query_payload=get_query_payload, kwargs=kwargs)
@@ -173,6 +176,13 @@ class BulkQueries(MultisurveyQueries):
         -----
         BulkFailureWarning
             When some objects failed (unknown ids included).
+
+        Notes
+        -----
+        LSST: the light curves travel ``batch_size`` (default 20) oids per request on the
+        several-oid path, the rows split by oid; ids the service has no photometry for go to
+        ``.failed``. Without ``max_workers`` (call or client) 4 requests run at a time: the
+        service sheds load beyond 5 in flight (its ``503 Retry-After`` is retried).
 
         Examples
         --------

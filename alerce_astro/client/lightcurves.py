@@ -54,6 +54,16 @@ class LightCurveQueries(MultisurveyQueries):
             When the object has no photometry at all (the light curve is empty but has every
             column).
 
+        Notes
+        -----
+        LSST (``survey="lsst"``, or an LSST integer id on a client without a chosen survey):
+        one request to the multisurvey API's ``lightcurve`` route on its several-oid path
+        (the oid sent twice), so forced photometry is complete (the single-oid path stops at
+        10 points). Fluxes in nJy, magnitudes derived (masked where the flux is not
+        positive), TAI times converted to UTC; no upper limits exist (``non_detections`` has
+        no effect). An id the service has no photometry for raises
+        `~alerce_astro.exceptions.ObjectNotFoundError`.
+
         Examples
         --------
         >>> lc = alerce.get_lightcurve("ZTF20aaelulu")      # doctest: +SKIP
@@ -162,6 +172,11 @@ class LightCurveQueries(MultisurveyQueries):
         NoResultsWarning
             When the object has no non-detection.
 
+        Notes
+        -----
+        LSST: Rubin alerts carry no upper limits, so the table is always empty (with its
+        columns and a `~astroquery.exceptions.NoResultsWarning`) and nothing is sent.
+
         Examples
         --------
         >>> lim = alerce.query_non_detections("ZTF20aaelulu")   # doctest: +SKIP
@@ -203,6 +218,11 @@ class LightCurveQueries(MultisurveyQueries):
         NoResultsWarning
             When there is no forced photometry (common; the service answers the same for an
             unknown object).
+
+        Notes
+        -----
+        LSST: every point (the several-oid path, never the 10-row cap); ``measurement_id``
+        (int64), ``band_id`` and ``band``, ``psfFlux``/``scienceFlux`` in nJy, ``mjd`` TAI.
 
         Examples
         --------

@@ -382,12 +382,12 @@ class MultisurveyQueries(AlerceBase):
 
         settings = self._request_settings()
         pause = min(settings.backoff_factor * 2**settings.max_retries, settings.max_retry_delay)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            done = run_many(call, list(batches), max_workers=limit, max_requests=limit,
-                            progress=progress, what="batches of light curves", pause=pause,
-                            transport=self._transport)
-        values, failed = {}, {}
+        # run_many reports failed batches itself (BulkFailureWarning); ids the service has no
+        # photometry for are reported below.
+        done = run_many(call, list(batches), max_workers=limit, max_requests=limit,
+                        progress=progress, what="batches of light curves", pause=pause,
+                        transport=self._transport, stacklevel=3)
+        values, failed, unknown = {}, {}, []
         for key, batch in batches.items():
             for oid in batch:
                 if key in done.failed:
@@ -395,20 +395,18 @@ class MultisurveyQueries(AlerceBase):
                 elif len(done[key][oid]):
                     values[oid] = done[key][oid]
                 else:
+                    unknown.append(oid)
                     failed[oid] = ObjectNotFoundError(
                         f"there is no LSST object {oid}: the service has no photometry for it")
         meta = dict(done.meta, batch_size=size, batches=len(batches))
         result = BulkResult({o: values[o] for o in oids if o in values},
                             {o: failed[o] for o in oids if o in failed}, oids,
                             what="light curves", meta=meta)
-        for message in caught:
-            if not issubclass(message.category, BulkFailureWarning):
-                warnings.warn(message.message, stacklevel=3)
-        if failed:
-            shown = ", ".join(str(o) for o in list(failed)[:5])
-            warnings.warn(f"{len(failed)} of {len(oids)} light curves failed ({shown}"
-                          f"{' ...' if len(failed) > 5 else ''}); see .failed",
-                          BulkFailureWarning, stacklevel=3)
+        if unknown:
+            shown = ", ".join(str(o) for o in unknown[:5])
+            warnings.warn(f"{len(unknown)} of {len(oids)} light curves failed: no photometry "
+                          f"for {shown}{' ...' if len(unknown) > 5 else ''} (unknown ids); "
+                          f"see .failed", BulkFailureWarning, stacklevel=3)
         return result
 
 

@@ -149,6 +149,19 @@ class ObjectQueries(MultisurveyQueries):
         NoResultsWarning
             When nothing matched (the table is empty but has every column).
 
+        Notes
+        -----
+        LSST (``survey="lsst"``): the multisurvey API answers one row per object *and
+        classifier*; the table has one row per object, the most probable row received (its
+        ``classifier_name`` says which classifier; give ``classifier=`` for that classifier's
+        row of every object). Columns are the service's (``class_name``, ``classifier_name``,
+        ``n_det``...), ids int64, MJDs on the TAI scale as sent. ``classifier`` and
+        ``class_name`` are checked against `list_classifiers` before sending (the service
+        answers 500 to an unknown classifier and ignores an unknown class);
+        ``classifier_version`` is not a criterion there. Without ``order_by`` the service
+        orders by probability, descending. ``firstmjd``/``lastmjd`` numbers are TAI MJDs
+        (`~astropy.time.Time` ends are converted).
+
         Examples
         --------
         >>> sne = alerce.query_objects(classifier="lc_classifier", class_name="SNIa",
@@ -422,6 +435,12 @@ class ObjectQueries(MultisurveyQueries):
         ObjectNotFoundError
             If the object does not exist.
 
+        Notes
+        -----
+        LSST: Rubin's diaObject summary, one row per band with data (wavelength order):
+        ``band``, ``band_id``, ``psfFluxMean``... in nJy; the object-wide fields
+        (``nDiaSources``, ``ra``, ``dec``...) are in ``meta``.
+
         Examples
         --------
         >>> stats = alerce.query_magstats("ZTF00aaaaaab")   # doctest: +SKIP
@@ -531,6 +550,11 @@ class ObjectQueries(MultisurveyQueries):
             For a malformed id, band or name.
         ObjectNotFoundError
             If the object does not exist.
+
+        Notes
+        -----
+        LSST: ALeRCE serves no light-curve features for LSST objects; the method raises
+        `~astroquery.exceptions.InvalidQueryError` without sending anything.
 
         Examples
         --------

@@ -13,18 +13,6 @@ FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "alerce-fixtu
 RECORDED = FIXTURES / "lsst-recorded"
 CUTOUTS = FIXTURES / "lsst-alerts" / "cutouts"
 
-#: The five real diaObjects of lsst-recorded and their complete forced photometry (the
-#: several-oid path; the single-oid path would give 10 rows each).
-FORCED_COUNTS = {170028485706776685: 395, 313897383979122767: 408,
-                 170028513894596704: 777, 313893023095193658: 401,
-                 314002971860926640: 340}
-#: Their detections.
-DETECTION_COUNTS = {170028485706776685: 346, 313897383979122767: 320,
-                    170028513894596704: 377, 313893023095193658: 304,
-                    314002971860926640: 392}
-#: The two known solar-system objects (ssObjectIds): photometry, but no object record.
-SS_OBJECTS = (21163624394469969, 21165806389311562)
-
 
 @pytest.fixture(scope="session")
 def recorded_lsst_dir():
@@ -65,8 +53,3 @@ def sample_server():
     """The built-in sample (ZTF and its LSST twin)."""
     with SampleServer() as running:
         yield running
-
-
-def requests_to(server, path):
-    """The logged requests whose path ends with ``path``."""
-    return [r for r in server.requests if r["path"].endswith(path)]

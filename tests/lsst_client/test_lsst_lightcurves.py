@@ -9,7 +9,7 @@ import pytest
 from astropy import units as u
 from astropy.table import Table
 from astropy.time import Time
-from conftest import DETECTION_COUNTS, FORCED_COUNTS, requests_to
+from lsst_client_helpers import DETECTION_COUNTS, FORCED_COUNTS, requests_to
 
 from alerce_astro.exceptions import InvalidQueryError, NoResultsWarning, ObjectNotFoundError
 from alerce_astro.lightcurve import CANONICAL_NAMES, AlerceLightCurve

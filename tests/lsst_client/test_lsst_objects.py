@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from astropy import units as u
 from astropy.coordinates import SkyCoord
-from conftest import FORCED_COUNTS, SS_OBJECTS, requests_to
+from astropy.time import Time
+from lsst_client_helpers import FORCED_COUNTS, SS_OBJECTS, requests_to
 
 from alerce_astro.apis.multisurvey.columns import MAGSTATS_BAND_KEYS
 from alerce_astro.crossmatch import CrossmatchResult
@@ -70,6 +71,13 @@ def test_object_list_criteria(server, client):
                                    get_query_payload=True)
     assert ("n_det", 310) in payload["params"] and ("n_det", 380) in payload["params"]
     assert ("survey", "lsst") in payload["params"]
+    # MJD ranges are compared with the service's TAI MJDs: Time ends are converted
+    start = Time(61034.0, format="mjd", scale="utc")
+    payload = client.query_objects(firstmjd=(start, None), get_query_payload=True)
+    sent = [float(v) for k, v in payload["params"] if k == "firstmjd"]
+    assert abs((sent[0] - 61034.0) * 86400 - 37.0) < 1e-3
+    later = client.query_objects(firstmjd=(61034.2, None), row_limit=-1)
+    assert sorted(later["oid"].tolist()) == [170028485706776685, 314002971860926640]
 
 
 def test_object_list_pages_and_row_limit(server, client):

@@ -132,7 +132,7 @@ def test_recorded_500s_get_a_clear_message(exchanges, name, route, params, expec
 
 def test_unknown_route_500_message():
     assert "answered 500" in quirks.explain_server_error("detections")
-    assert set(quirks.UNSUPPORTED) == {"features", "avro", "crossmatch"}
+    assert set(quirks.UNSUPPORTED) == {"features", "avro", "crossmatch", "limit_values"}
 
 
 def test_band_map_is_checked_and_dropped(exchanges):

@@ -63,7 +63,8 @@ CASES = [
     ("oid-fullwidth-letters", "query_object", ("ＺＴＦ20aaelulu",), {}, "oid"),
     ("oid-query-string", "query_magstats", ("ZTF20aaelulu?fid=1",), {}, "oid"),
     ("oid-fragment", "query_magstats", ("ZTF20aaelulu#x",), {}, "oid"),
-    ("oid-int", "query_object", (12345,), {}, "oid"),
+    # (a positive integer is an LSST id, which a client without a chosen survey follows)
+    ("oid-int-zero", "query_object", (0,), {}, "oid"),
     ("oid-float", "query_magstats", (1.5,), {}, "oid"),
     ("oid-none-magstats", "query_magstats", (None,), {}, "oid"),
     ("oid-empty-string", "query_probabilities", ("",), {}, "oid"),
