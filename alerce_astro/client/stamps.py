@@ -58,18 +58,26 @@ class StampQueries(AlerceBase):
         """
         The science, template and difference cutouts of an alert, with sky coordinates.
 
+        For LSST (``survey="lsst"``) only the alert's triggering detection has cutouts (its
+        ``has_stamp``): that one is the default, and the result is an
+        `~alerce_astro.stamps.lsst_stampset.LsstStampSet` (nJy, variance, PSF and the
+        cutout's own WCS; see :doc:`/lsst`).
+
         Parameters
         ----------
-        oid : str
-            A ZTF object id.
+        oid : str or int
+            A ZTF object id, or an LSST diaObjectId.
         candid : int, str, optional
             The alert (detection) whose stamps to get, or ``"last"`` (the default: the
             object's latest detection that has stamps, as the ALeRCE tutorial documents) or
-            ``"first"`` (its discovery alert, the one the stamp classifier saw).
+            ``"first"`` (its discovery alert, the one the stamp classifier saw). For LSST, a
+            ``measurement_id``; a detection without ``has_stamp`` is refused before any
+            request.
         subpixel : bool, optional
             Also fetch the alert's record (`get_avro_info`: one more request, sent together
             with the images and cached for good) to place the candidate at its sub-pixel
-            position in the WCS: about 0.05 pixel instead of up to 0.5 pixel.
+            position in the WCS: about 0.05 pixel instead of up to 0.5 pixel. Ignored for
+            LSST, whose cutouts carry an exact WCS.
         cache : bool, optional
             Use the cache (default: astroquery's ``cache_conf.cache_active``). Stamps never
             change and are kept for good; see `clear_cache`.
