@@ -10,6 +10,7 @@ from ..bulk.engine import run_many
 from ..exceptions import InvalidQueryError
 from ..validation import check_int
 from .base import AlerceBase
+from .lightcurves import PREPARE_ONLY
 
 __all__ = ["BulkQueries", "MAX_WORKERS"]
 
@@ -180,9 +181,18 @@ class BulkQueries(AlerceBase):
         >>> sorted(set(lcs.stack()["oid"].tolist()))
         ['ZTF00aaaaaab', 'ZTF00aaaaaac']
         """
-        return self._bulk(self.get_lightcurve, oids, what="light curves",
+        return self._bulk(self._prepared_lightcurve, oids, what="light curves",
                           max_workers=max_workers, progress=progress,
                           get_query_payload=get_query_payload, kwargs=kwargs)
+
+    def _prepared_lightcurve(self, oid, **kwargs):
+        """``get_lightcurve`` that leaves the light curve prepared, not built: the result
+        builds each one when asked for, and stacks them all without building any."""
+        token = PREPARE_ONLY.set(True)
+        try:
+            return self.get_lightcurve(oid, **kwargs)
+        finally:
+            PREPARE_ONLY.reset(token)
 
     def query_magstats_many(self, oids, *, max_workers=None, progress=None,
                             get_query_payload=False, cache=None):
