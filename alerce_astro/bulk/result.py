@@ -79,6 +79,15 @@ class BulkResult(Mapping):
         self.meta = dict(meta or {})
         self._empty = empty
 
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        del state["_lock"]  # a lock cannot be pickled: a new one on loading
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def __getitem__(self, oid):
         try:
             value = self._values[oid]

@@ -8,6 +8,7 @@ recorded light curves (and forced photometry), both are compared with the plain 
 """
 
 import json
+import pickle
 import warnings
 
 import numpy as np
@@ -107,6 +108,9 @@ def test_bulk_result_builds_on_access_and_stacks(recorded):
     plain = BulkResult({oid: both[oid][1] for oid in oids}, {}, oids, what="light curves")
     _same(result.stack(), plain.stack())
     assert [len(v) for v in result.values()] == [len(both[o][1]) for o in oids]
+    # pickled before any light curve is built (a lock is not pickled: a new one)
+    fresh = BulkResult({oid: both[oid][0] for oid in oids}, {}, oids, what="light curves")
+    _same(pickle.loads(pickle.dumps(fresh))[oids[1]], both[oids[1]][1])
 
 
 def test_get_lightcurves_equals_get_lightcurve(sample_server):
