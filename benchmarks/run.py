@@ -281,17 +281,16 @@ def _worker(name, **arguments):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench_scaling(data, oids, sizes):
+def bench_scaling(data, oids, sizes, *, repeat=3):
     """get_lightcurves(...).stack() over growing numbers of objects, no latency, a fresh
-    process each."""
-    rows = []
+    process each; the sizes in turn, ``repeat`` rounds (so that a change of the machine's
+    load falls on every size alike), the median run of each size."""
+    runs = {n: [] for n in sizes}
     with ServerProcess(data, latency=0.0) as server:
-        for n in sizes:
-            # small sizes are quick: take the median of three, they are the reference
-            runs = [_worker("scaling", urls=server.urls, oids=oids[:n])
-                    for _ in range(3 if n <= 100 else 1)]
-            rows.append(sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2])
-    return rows
+        for _ in range(repeat):
+            for n in sizes:
+                runs[n].append(_worker("scaling", urls=server.urls, oids=oids[:n]))
+    return [sorted(runs[n], key=lambda r: r["seconds"])[len(runs[n]) // 2] for n in sizes]
 
 
 def bench_stack(body, n_objects):
@@ -480,7 +479,7 @@ def main(argv=None):
                                          repeat=5 if quick else 30),
             "import": lambda: bench_import(repeat=3 if quick else 7),
             "cache": lambda: bench_cache(work, repeat=10 if quick else 50),
-            "scaling": lambda: bench_scaling(big, oids, sizes),
+            "scaling": lambda: bench_scaling(big, oids, sizes, repeat=1 if quick else 3),
             "stack": lambda: bench_stack(lightcurve_body(big, 400, 100),
                                          100 if quick else 1000),
         }

@@ -16,8 +16,10 @@ How a stamp set is fetched:
    (`~alerce_astro.stamps.wcs.cutout_wcs`).
 """
 
+import collections
 import contextvars
 import json
+import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,7 +36,7 @@ from ..exceptions import (
     ResponseFormatError,
 )
 from ..schema import convert_values
-from ..stamps.cutouts import STAMP_TYPES
+from ..stamps.cutouts import STAMP_TYPES, Cutout
 from ..stamps.stampset import StampSet, make_stamp
 from ..stamps.wcs import locate_in_difference, reference_pixel
 from ..surveys.base import validate_int64_id
@@ -282,6 +284,19 @@ class StampQueries(AlerceBase):
         return all(self._is_cached(self._stamp_route(oid, candid, kind), cache)
                    for kind in STAMP_TYPES)
 
+    def _decoded_cutout(self, oid, candid, kind, fetch):
+        """A cached cutout, decoded once per process (stamps never change): a copy of the
+        decoded one, or ``fetch(kind)`` the first time. Only asked for once the cache holds
+        the stamp, so that a cleared cache is never answered from memory."""
+        route = self._stamp_route(oid, candid, kind)
+        key = (str(self.cache_location), route.url, tuple(map(tuple, route.params)))
+        cutout = _DECODED.get(key)
+        if cutout is None:
+            cutout = fetch(kind)
+            _DECODED.put(key, cutout)
+        # Copies: what a caller does to its stamps never reaches the next caller.
+        return Cutout(cutout.data.copy(), cutout.header.copy())
+
     def _stamp_set(self, oid, record, *, subpixel, cache):
         candid = record["candid"]
         want_alert = subpixel and record.get("xpos") is None
@@ -295,10 +310,11 @@ class StampQueries(AlerceBase):
             jobs["alert"] = (lambda _: self.get_avro_info(candid, oid=oid, cache=cache), None)
         outcome = {}
         if self._stamps_cached(oid, candid, cache) and not want_alert:
-            # Everything is on disk: reading three files needs no threads.
+            # Everything is on disk: reading three files needs no threads, and cutouts
+            # decoded before need not be read nor decoded again.
             for name, (func, arg) in jobs.items():
                 try:
-                    outcome[name] = func(arg)
+                    outcome[name] = self._decoded_cutout(oid, candid, arg, func)
                 except RemoteServiceError as exc:
                     outcome[name] = exc
         else:
@@ -346,6 +362,32 @@ class StampQueries(AlerceBase):
             stamps.append(make_stamp(cutout.data, kind=kind, meta=stamp_meta,
                                      reference=reference, unit=unit, header=cutout.header))
         return StampSet(*stamps, meta=meta)
+
+
+class _DecodedCutouts:
+    """The last ``size`` cutouts decoded from the cache, by cache folder and request."""
+
+    def __init__(self, size):
+        self.size = size
+        self.items = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            cutout = self.items.get(key)
+            if cutout is not None:
+                self.items.move_to_end(key)
+            return cutout
+
+    def put(self, key, cutout):
+        with self.lock:
+            self.items[key] = cutout
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+#: 64 cutouts: the three images of the last ~20 alerts, ~1 MB.
+_DECODED = _DecodedCutouts(64)
 
 
 def _candid_argument(candid):
