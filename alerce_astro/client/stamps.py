@@ -40,6 +40,7 @@ from ..stamps.cutouts import STAMP_TYPES, Cutout
 from ..stamps.stampset import StampSet, make_stamp
 from ..stamps.wcs import locate_in_difference, reference_pixel
 from ..surveys.base import validate_int64_id
+from ..transport import parse_json
 from .base import AlerceBase
 
 __all__ = ["StampQueries"]
@@ -247,11 +248,27 @@ class StampQueries(AlerceBase):
 
     def _record_from_detections(self, oid, candid, which, cache):
         route = self._route("detections", oid=oid)
+        schema = self.service.columns.DETECTION
+
+        def parse(answer):
+            # The records of the same answer (a cached one, read again) are made once.
+            key = (answer.url, bytes(answer.body))
+            found = _RECORDS.get(key)
+            if found is None:
+                rows = parse_json(answer, expect=list, what="detections")
+                bad = sorted({type(r).__name__ for r in rows if not isinstance(r, dict)})
+                if bad:
+                    raise ResponseFormatError(
+                        f"GET {answer.url}: expected a list of objects for the detections, "
+                        f"got items of type {', '.join(bad)}")
+                found = _detection_records(schema, rows)
+                _RECORDS.put(key, found)
+            return [dict(r) for r in found]  # the caller's to change
+
         try:
-            rows, _ = self._get_json(route, what="detections", cache=cache)
+            records, _ = self._get_json(route, what="detections", cache=cache, parse=parse)
         except ObjectNotFoundError as exc:
             raise ObjectNotFoundError(f"{oid}: no such object at ALeRCE ({exc})") from None
-        records = _detection_records(self.service.columns.DETECTION, rows or [])
         if candid is not None:
             return next((r for r in records if r["candid"] == candid), None)
         with_stamps = [r for r in records if r["has_stamp"]]
@@ -365,7 +382,8 @@ class StampQueries(AlerceBase):
 
 
 class _DecodedCutouts:
-    """The last ``size`` cutouts decoded from the cache, by cache folder and request."""
+    """The last ``size`` things decoded from cached answers (cutouts, alert records), by
+    key; what is kept is never changed (copies are handed out)."""
 
     def __init__(self, size):
         self.size = size
@@ -388,6 +406,8 @@ class _DecodedCutouts:
 
 #: 64 cutouts: the three images of the last ~20 alerts, ~1 MB.
 _DECODED = _DecodedCutouts(64)
+#: The alert records of the last 16 detections answers read, by URL and body.
+_RECORDS = _DecodedCutouts(16)
 
 
 def _candid_argument(candid):

@@ -104,3 +104,15 @@ def test_a_cleared_cache_is_not_answered_from_memory(alerts_client, alerts_serve
     stamps = alerts_client.get_stamps(OID, cache=True)
     assert stamps.science.meta["candid"] == LATEST
     assert len(alerts_server.requests) >= 3  # detections and the three images again
+
+
+def test_records_of_a_cached_answer_are_made_once(alerts_client, monkeypatch):
+    first = alerts_client._record_from_detections(OID, None, "last", True)
+    made = []
+    original = queries._detection_records
+    monkeypatch.setattr(queries, "_detection_records",
+                        lambda *a: made.append(1) or original(*a))
+    first["candid"] = 0  # the caller's copy
+    again = alerts_client._record_from_detections(OID, None, "last", True)
+    assert made == [] and again["candid"] == LATEST
+    assert alerts_client._record_from_detections(OID, LATEST, "last", True) == again
