@@ -106,7 +106,20 @@ def prepare_lightcurve(rows, photometry, *, oid, meta=None, cls=None):
     Bulk downloads do this much in the worker threads and leave the rest (the time series,
     its ``Time``, quantities and masked columns: most of the cost of a small light curve) for
     when a light curve is asked for, or do it once for all of them when they are stacked.
-    Parameters, warnings and errors as in `build_lightcurve`.
+    Warnings and errors as in `build_lightcurve`.
+
+    Parameters
+    ----------
+    rows : dict
+        Kind -> list of row objects, as for `build_lightcurve`.
+    photometry : `~alerce_astro.lightcurve.photometry.PhotometryMap`
+        The map of the rows' columns.
+    oid : str or int
+        The object id.
+    meta : dict, optional
+        Provenance to store in ``meta``.
+    cls : type, optional
+        The class ``build`` makes (default `~alerce_astro.lightcurve.AlerceLightCurve`).
 
     Returns
     -------
