@@ -76,6 +76,10 @@ class Cutout:
         """``(rows, columns)`` of the image."""
         return self.data.shape
 
+    def copy(self):
+        """A copy whose arrays and header can be changed without touching this one."""
+        return Cutout(self.data.copy(), self.header.copy())
+
     @property
     def unit(self):
         """The ``BUNIT`` card (``"DN"`` for ZTF), or `None`."""

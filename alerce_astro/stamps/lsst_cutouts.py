@@ -56,6 +56,12 @@ class LsstCutout:
     psf: np.ndarray | None
     header: fits.Header
 
+    def copy(self):
+        """A copy whose arrays and header can be changed without touching this one."""
+        return LsstCutout(self.data.copy(),
+                          None if self.variance is None else self.variance.copy(),
+                          None if self.psf is None else self.psf.copy(), self.header.copy())
+
     @property
     def unit(self):
         """The pixel unit from ``BUNIT`` (nJy for Rubin), or `None`."""

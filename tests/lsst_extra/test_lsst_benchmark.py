@@ -1,6 +1,6 @@
 """A tiny run of the LSST benchmark row (benchmarks/run.py): complete forced photometry on our
-side, the official loop cut at 10 forced rows per object, nobody under the latency floor.
-Ratios are not asserted (they depend on the machine and its load)."""
+side, the official loop cut at 10 forced rows per object, and the table's lines.
+Times and ratios are not asserted (they depend on the machine and its load)."""
 
 import importlib.util
 from pathlib import Path
@@ -30,13 +30,9 @@ def test_tiny_lsst_bulk_row(bench, tmp_path):
     row = bench.bench_lsst_bulk(data, oids, tmp_path, repeat=1, official_repeat=1)
     assert row["n"] == 24 and row["batch_size"] == 20 and row["requests"] == 2
     assert row["forced_rows"] == row["forced_rows_expected"] == sum(expected.values())
-    # two batches of several oids, each waits 50 ms at least
-    assert row["ours_s"] >= 0.05 and row["wire_s"] >= 0.05
-    lines = []
-    bench.add_lsst_rows(row, lambda *cells: lines.append(cells))
+    lines = bench.rows_lsst(row)
     assert lines[-1][0].startswith("  wire only (2 requests of 20 oids")
     if "official_s" in row:  # the official client is installed (the bench extra)
-        assert row["official_s"] >= 24 * 0.05       # one request at a time
         assert row["official_max_forced"] == 10    # its single-oid path: LIMIT 10
         cut = sum(1 for o in oids if expected[o] > 10)
         assert row["official_truncated_objects"] == cut > 0
