@@ -420,6 +420,7 @@ def flatten_table(table):
     -------
     `~astropy.table.Table`
     """
+    import numpy as np
     from astropy import units as u
     from astropy.coordinates import SkyCoord
     from astropy.table import Column, MaskedColumn, Table
@@ -439,7 +440,14 @@ def flatten_table(table):
             out[f"{name}_dec"] = Column(icrs.dec.deg, unit=u.deg, description="Declination "
                                         "(ICRS)")
         elif isinstance(col, u.Quantity):
-            out[name] = Column(col.value, unit=col.unit, description=description)
+            # A masked quantity's .value holds placeholders (0.0, 1e20): keep its mask.
+            mask = getattr(col, "mask", None)
+            if mask is not None and np.any(mask):
+                out[name] = MaskedColumn(np.asarray(col.unmasked.value), mask=np.array(mask),
+                                         unit=col.unit, description=description)
+            else:
+                out[name] = Column(np.asarray(getattr(col, "unmasked", col).value),
+                                   unit=col.unit, description=description)
         elif isinstance(col, MaskedColumn):
             out[name] = col.copy()
         elif isinstance(col, Column):
