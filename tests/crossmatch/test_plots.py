@@ -10,6 +10,8 @@ from astropy.io import fits
 from astropy.nddata import NDData
 from astropy.wcs import WCS
 
+from alerce_astro.apis.catshtm.parse import build_table, split_answer
+from alerce_astro.crossmatch import CrossmatchResult
 from alerce_astro.exceptions import InvalidQueryError
 from alerce_astro.plotting import plot_crossmatches, plot_finder_chart, style
 
@@ -56,8 +58,19 @@ def test_crossmatch_figure_content(catshtm_client):
     assert labels == ["GAIA/DR1 (9)", "target", "radius 90″"]
 
 
-def test_crossmatch_figure_catalog_styles_and_redshifts(catshtm_client):
-    result = catshtm_client.query_nearest(TARGET, per_catalog=True)
+def _recorded_nearest(recorded_answers):
+    """The recorded crossmatch_all answer whole (15 catalogs, also those beyond the radii
+    query_nearest applies), as a CrossmatchResult."""
+    _, body = recorded_answers["/crossmatch_all"]
+    tables = {}
+    for raw in split_answer(body):
+        table = build_table(raw, target=TARGET)
+        tables[table.meta["catalog"]] = table
+    return CrossmatchResult(tables, target=TARGET, kind="crossmatch")
+
+
+def test_crossmatch_figure_catalog_styles_and_redshifts(recorded_answers):
+    result = _recorded_nearest(recorded_answers)
     ax = plot_crossmatches(result)
     collections = _by_gid(ax, "catalog:")
     assert len(collections) == 15
@@ -81,8 +94,8 @@ def test_crossmatch_figure_catalog_styles_and_redshifts(catshtm_client):
 def test_crossmatch_figure_of_the_nearest_table(catshtm_client):
     table = catshtm_client.query_nearest(TARGET)
     fig, ax = plt.subplots()
-    assert plot_crossmatches(table, target=TARGET, ax=ax, catalogs=["2MASS", "APASS"]) is ax
-    assert set(_by_gid(ax, "catalog:")) == {"catalog:2MASS", "catalog:APASS"}
+    assert plot_crossmatches(table, target=TARGET, ax=ax, catalogs=["2MASS", "WISE"]) is ax
+    assert set(_by_gid(ax, "catalog:")) == {"catalog:2MASS", "catalog:WISE"}
     with pytest.raises(InvalidQueryError, match="what query_catalogs"):
         plot_crossmatches([1, 2], target=TARGET)
 
