@@ -29,6 +29,7 @@ from ..validation import (
     parse_range,
 )
 from .base import AlerceBase
+from .class_names import check_class_names
 
 __all__ = ["ObjectQueries", "MAX_OIDS"]
 
@@ -135,7 +136,10 @@ class ObjectQueries(AlerceBase):
         ------
         InvalidQueryError
             For a malformed id or pattern, an unknown ``order_by``, a wrong ``order_mode``,
-            an inverted range, a probability outside [0, 1] or a bad page size.
+            an inverted range, a probability outside [0, 1] or a bad page size; for a
+            classifier, version or class the service does not list (checked against
+            `list_classifiers`, read once an hour, with a "did you mean" for case and near
+            misses: ``class_name="snia"`` is refused before any list request).
 
         Warns
         -----
@@ -156,6 +160,9 @@ class ObjectQueries(AlerceBase):
                                   lastmjd=lastmjd, order_by=order_by, order_mode=order_mode)
         limit, size = self._limits(row_limit, page_size)
         oids = self._oid_argument(oid)
+        if not get_query_payload:  # names checked against the service's list (issue 16.5)
+            check_class_names(self, classifier=classifier, class_name=class_name,
+                              classifier_version=classifier_version, cache=cache)
         if oids is None or len(oids) == 1:
             params = criteria + [("oid", o) for o in (oids or [])]
             return self._paged_objects(params, limit=limit, size=size, cache=cache,
@@ -264,6 +271,9 @@ class ObjectQueries(AlerceBase):
         except TypeError as exc:
             raise InvalidQueryError(f"unknown criterion: {exc}") from None
         limit, size = self._limits(row_limit, page_size)
+        if not get_query_payload:
+            check_class_names(self, **{k: criteria.get(k) for k in (
+                "classifier", "classifier_version", "class_name")}, cache=cache)
         return self._paged_objects(extra + params, limit=limit, size=size, cache=cache,
                                    get_query_payload=get_query_payload, warn_empty=False)
 
