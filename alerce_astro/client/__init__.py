@@ -20,6 +20,7 @@ caching) and every result is built through the column schemas of the API that an
 from .base import AlerceBase
 from .bulk import BulkQueries
 from .crossmatch import CrossmatchQueries
+from .formats import refuse_format_keyword
 from .lightcurves import LightCurveQueries
 from .objects import ObjectQueries
 from .stamps import StampQueries
@@ -28,6 +29,7 @@ from .tap import TapQueries
 __all__ = ["AlerceClass", "Alerce", "AlerceBase"]
 
 
+@refuse_format_keyword  # the official client's format="pandas": the astropy way (16.7)
 class AlerceClass(ObjectQueries, LightCurveQueries, StampQueries, CrossmatchQueries,
                   TapQueries, BulkQueries):
     """

@@ -51,7 +51,7 @@ class StampQueries(AlerceBase):
     """Methods of `~alerce_astro.AlerceClass` for alert image stamps; see the class for
     settings."""
 
-    def get_stamps(self, oid, *, candid=None, subpixel=False, cache=None,
+    def get_stamps(self, oid, candid=None, *, subpixel=False, cache=None,
                    get_query_payload=False):
         """
         The science, template and difference cutouts of an alert, with sky coordinates.
@@ -110,7 +110,7 @@ class StampQueries(AlerceBase):
         record = self._stamp_record(oid, candid, which, cache)
         return self._stamp_set(oid, record, subpixel=subpixel, cache=cache)
 
-    def get_images(self, oid, *, candid=None, subpixel=False, cache=None,
+    def get_images(self, oid, candid=None, *, subpixel=False, cache=None,
                    get_query_payload=False):
         """
         The cutouts of an alert as FITS: a list of three `~astropy.io.fits.HDUList`.
@@ -184,7 +184,7 @@ class StampQueries(AlerceBase):
             raise ObjectNotFoundError(
                 f"the stamp service has no alert with candid {candid} ({exc})") from None
 
-    def plot_stamps(self, oid, *, candid=None, subpixel=False, cache=None, **kwargs):
+    def plot_stamps(self, oid, candid=None, *, subpixel=False, cache=None, **kwargs):
         """
         Fetch an alert's stamps and plot them: `get_stamps` then
         `alerce_astro.plotting.plot_stamps`.
