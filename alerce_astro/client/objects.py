@@ -19,6 +19,7 @@ from ..exceptions import (
     NoResultsWarning,
 )
 from ..positions import usable_axes
+from ..tables import AlerceTable
 from ..transport import parse_json
 from ..validation import (
     check_choice,
@@ -120,7 +121,9 @@ class ObjectQueries(AlerceBase):
         row_limit : int, optional
             Most rows to return (default ``conf.row_limit``; -1 for all).
         page_size : int, optional
-            Rows per request (default ``conf.page_size``).
+            Rows per request (default ``conf.page_size``). Given without ``row_limit``, it
+            is also the most rows returned, as in the official client, where
+            ``page_size=200`` gives one page of 200 rows.
         get_query_payload : bool, optional
             Return the first request instead of sending it.
         cache : bool, optional
@@ -309,10 +312,14 @@ class ObjectQueries(AlerceBase):
         return params + self.service.quirks.order_params(order_by, order_mode)
 
     def _limits(self, row_limit, page_size):
-        limit = check_int(self._setting("row_limit", row_limit), argument="row_limit",
-                          minimum=1, allow=(-1,))
         size = check_int(self._setting("page_size", page_size), argument="page_size",
                          minimum=1, maximum=self.service.pager.max_page_size)
+        if row_limit is None and page_size is not None:
+            # The official client returns one page, so its readers take page_size=200 to
+            # mean "200 rows": alone, it caps the rows as well (issue 16.9).
+            row_limit = size
+        limit = check_int(self._setting("row_limit", row_limit), argument="row_limit",
+                          minimum=1, allow=(-1,))
         if limit != -1:
             size = min(size, limit)
         return limit, size
@@ -695,6 +702,8 @@ def _ids(column):
 
 
 def _with_coord(table):
+    # An AlerceTable: its coord column does not stop a VOTable write (issue 16.10).
+    table = AlerceTable(table, copy=False)
     ra, dec = _floats(table["meanra"]), _floats(table["meandec"])
     # A position no sky has is unknown (NaN), not an error.
     ra_ok, dec_ok = usable_axes(ra, dec)
