@@ -245,10 +245,7 @@ class StampQueries(AlerceBase):
 
     def _record_from_detections(self, oid, candid, which, cache):
         route = self._route("detections", oid=oid)
-        try:
-            rows, _ = self._get_json(route, what="detections", cache=cache)
-        except ObjectNotFoundError as exc:
-            raise ObjectNotFoundError(f"{oid}: no such object at ALeRCE ({exc})") from None
+        rows, _ = self._get_json(route, what="detections", cache=cache)  # 404: no object
         records = _detection_records(self.service.columns.DETECTION, rows or [])
         if candid is not None:
             return next((r for r in records if r["candid"] == candid), None)
