@@ -788,6 +788,8 @@ def cmd_tour(alerce, args):
     # A --server is an ``alerce-astro serve`` sample server: tour it as the offline sample.
     offline = bool(args.offline or args.server)
     result = run_tour(alerce, args.output, oid=args.oid, offline=offline)
+    for title, reason in result.skipped:  # expected conditions: said, never an error
+        _show_warning(f"tour step {title!r} skipped: {reason}", UserWarning, "", 0)
     print(f"tour of {result.oid}: {len(result.files)} files in {result.output}; open "
           f"{result.index}", file=sys.stderr)
 
