@@ -82,6 +82,14 @@ def test_crossmatch_figure_catalog_styles_and_redshifts(recorded_answers):
         styles.add((matplotlib.colors.to_hex(points.get_edgecolor()[0]),
                     points.get_paths()[0].vertices.tobytes()))
     assert len(styles) == 15  # every catalog its own colour and marker
+    # Issue 16.14: no catalog has the target's star (the 8th had), and every colour reads on
+    # white (the 7th was light grey): contrast of at least 3:1.
+    star = _by_gid(ax, "target")["target"][0].get_paths()[0].vertices
+    assert all(not np.array_equal(points.get_paths()[0].vertices, star)
+               for (points,) in collections.values())
+    assert len(collections) >= 8
+    for (points,) in collections.values():
+        assert _contrast_on_white(points.get_edgecolor()[0]) >= 3.0
     texts = {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith("redshift")}
     assert set(texts) == {"redshift:SpecSDSS", "redshift:NEDz"}
     assert texts["redshift:SpecSDSS"].get_text() == "z = 0.1006 (SpecSDSS)"
@@ -89,6 +97,26 @@ def test_crossmatch_figure_catalog_styles_and_redshifts(recorded_answers):
     assert texts["redshift:SpecSDSS"].xy == pytest.approx((357.74123, 14.184109))
     # the two labels at the same spot are stacked, not on top of each other
     assert texts["redshift:SpecSDSS"].xyann != texts["redshift:NEDz"].xyann
+
+
+def _contrast_on_white(color):
+    def linear(v):
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(v) for v in matplotlib.colors.to_rgb(color))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_the_nearest_table_is_drawn_around_the_query_position(catshtm_client):
+    # Issue 16.14: without target=, the star is where the query was asked (kept in the
+    # table's meta), not at the median of the sources.
+    table = catshtm_client.query_nearest(TARGET)
+    assert (table.meta["target_ra"], table.meta["target_dec"]) == (357.73373, 14.20514)
+    ax = plot_crossmatches(table)
+    star = _by_gid(ax, "target")["target"][0]
+    assert np.allclose(star.get_offsets(), [[357.73373, 14.20514]], rtol=0, atol=1e-9)
+    median = np.array([np.median(table["ra"]), np.median(table["dec"])])
+    assert np.abs(np.asarray(star.get_offsets())[0] - median).max() > 5e-6  # 0.04" off
 
 
 def test_crossmatch_figure_of_the_nearest_table(catshtm_client):
