@@ -10,7 +10,7 @@ import difflib
 import threading
 import time
 
-from ..exceptions import InvalidQueryError
+from ..exceptions import InvalidQueryError, RemoteServiceError
 
 __all__ = ["check_class_names", "forget_class_names"]
 
@@ -98,7 +98,11 @@ def _known(client, cache):
         text = row["classes"] if "classes" in table.colnames else ""
         classes = [c.strip() for c in str(text or "").split(",") if c.strip()]
         if not classes:
-            classes = [str(c) for c in client.list_classes(name, version, cache=cache)["name"]]
+            try:
+                classes = [str(c) for c in client.list_classes(name, version,
+                                                               cache=cache)["name"]]
+            except (LookupError, RemoteServiceError, NotImplementedError):
+                classes = []  # unknown classes: only the classifier's name is checked
         known.setdefault(name, {})[version] = classes
     with _LOCK:
         _KNOWN[url] = (now, known)

@@ -84,3 +84,19 @@ def cli_run(capsys, sample_server):
         return status, captured.out, captured.err
 
     return runner
+
+
+def test_classes_left_out_of_the_list_are_asked_for(client, sample_server):
+    version = str(client.list_classifiers()["classifier_version"][0])
+    forget_class_names()
+    sample_server.reset_requests()
+    sample_server.inject(r"/classifiers/$", status=200, body=[
+        {"classifier_name": "lc_classifier", "classifier_version": version, "classes": []}])
+    try:
+        with pytest.raises(InvalidQueryError, match=r"did you mean 'SNIa'\?"):
+            client.query_objects(classifier="lc_classifier", class_name="snia", cache=False)
+    finally:
+        sample_server.clear_injections()
+    # the classes came from list_classes, the one request the server answered itself
+    assert f"/classifiers/lc_classifier/{version}/classes" in _paths(sample_server)
+    assert not any(p.startswith("/objects") for p in _paths(sample_server))
