@@ -24,7 +24,8 @@ _FLASK_HINTS = re.compile(r"\s*(If you entered the URL manually|You have request
 def object_not_found(survey, url, error):
     """
     The `ObjectNotFoundError` to raise for ``error`` (a 404 answer to ``url``): about the
-    object named in the URL's path when there is one, else ``error`` itself.
+    object named in the URL's path when there is one, else ``error`` without Flask's advice
+    about URL patterns.
 
     Parameters
     ----------
@@ -59,6 +60,8 @@ def object_not_found(survey, url, error):
                 f"no classifier {parts[-3]!r} version {parts[-2]!r} at ALeRCE "
                 f"({_without_flask_hints(error)}); list_classifiers() gives the names and "
                 f"versions")
+        if _FLASK_HINTS.search(str(error)):  # e.g. a stamp 404: the words kept, not the advice
+            return ObjectNotFoundError(_without_flask_hints(error))
         return error
     message = f"no object {oid} at ALeRCE ({_without_flask_hints(error)})"
     host = urlsplit(url).hostname or ""

@@ -62,7 +62,13 @@ def test_public_service_message_has_no_sample_hint():
                              "https://api.alerce.online/ztf/v1/objects/ZTF99zzzzzzz", flask)
     assert str(error) == ("no object ZTF99zzzzzzz at ALeRCE (GET https://api.alerce.online/"
                           "ztf/v1/objects/ZTF99zzzzzzz: HTTP 404: Object not found.)")
-    # a 404 of a URL without an object keeps the transport's error
+    # a 404 of a URL without an object keeps the transport's words, without Flask's advice
+    stamp = ObjectNotFoundError("GET https://avro.alerce.online/get_stamp?candid=1: HTTP 404: "
+                                "AVRO not found. You have requested this URI [/get_stamp] but "
+                                "did you mean /get_stamp or /get_avro ?")
+    assert str(object_not_found(get_survey("ztf"), "https://avro.alerce.online/get_stamp",
+                                stamp)) == ("GET https://avro.alerce.online/get_stamp?"
+                                            "candid=1: HTTP 404: AVRO not found.")
     other = ObjectNotFoundError("GET https://avro.alerce.online/get_stamp: HTTP 404: AVRO")
     assert object_not_found(get_survey("ztf"), "https://avro.alerce.online/get_stamp",
                             other) is other
