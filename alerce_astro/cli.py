@@ -453,6 +453,7 @@ def flatten_table(table):
     -------
     `~astropy.table.Table`
     """
+    import numpy as np
     from astropy import units as u
     from astropy.coordinates import SkyCoord
     from astropy.table import Column, MaskedColumn, Table
@@ -472,7 +473,14 @@ def flatten_table(table):
             out[f"{name}_dec"] = Column(icrs.dec.deg, unit=u.deg, description="Declination "
                                         "(ICRS)")
         elif isinstance(col, u.Quantity):
-            out[name] = Column(col.value, unit=col.unit, description=description)
+            # A masked quantity's .value holds placeholders (0.0, 1e20): keep its mask.
+            mask = getattr(col, "mask", None)
+            if mask is not None and np.any(mask):
+                out[name] = MaskedColumn(np.asarray(col.unmasked.value), mask=np.array(mask),
+                                         unit=col.unit, description=description)
+            else:
+                out[name] = Column(np.asarray(getattr(col, "unmasked", col).value),
+                                   unit=col.unit, description=description)
         elif isinstance(col, MaskedColumn):
             out[name] = col.copy()
         elif isinstance(col, Column):
@@ -820,6 +828,8 @@ def cmd_tour(alerce, args):
     # A --server is an ``alerce-astro serve`` sample server: tour it as the offline sample.
     offline = bool(args.offline or args.server)
     result = run_tour(alerce, args.output, oid=args.oid, offline=offline)
+    for title, reason in result.skipped:  # expected conditions: said, never an error
+        _show_warning(f"tour step {title!r} skipped: {reason}", UserWarning, "", 0)
     print(f"tour of {result.oid}: {len(result.files)} files in {result.output}; open "
           f"{result.index}", file=sys.stderr)
 

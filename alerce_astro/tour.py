@@ -3,8 +3,10 @@ ALeRCE's starter tour, in astropy terms: every step of ALeRCE's "client starter"
 done with `alerce_astro`, written to a folder of ECSV tables and PNG figures with an
 ``index.html`` that shows them.
 
-`run_tour` is what ``alerce-astro tour`` runs. Each step is a small function; a step that
-cannot be done raises (the tour fails loudly, never skips a step in silence).
+`run_tour` is what ``alerce-astro tour`` runs. Each step is a small function. A step that
+cannot be done for this object (no stamps, no probabilities, a service that failed) is
+skipped, and the page and `TourResult.skipped` say which and why: the tour carries on and
+always writes ``index.html``, never skipping in silence.
 """
 
 import html
@@ -18,7 +20,8 @@ import numpy as np
 from astropy import units as u
 
 __all__ = ["run_tour", "TourResult", "TourStep", "TUTORIAL_OID", "TUTORIAL_OID_LSST",
-           "choose_object", "STEPS", "LSST_STEPS", "steps_for"]
+           "choose_object", "STEPS", "LSST_STEPS", "steps_for",
+           "SkippedStep"]
 
 #: The object of ALeRCE's starter notebook, visited when the tour runs against ALeRCE itself.
 TUTORIAL_OID = "ZTF20aaelulu"
@@ -37,6 +40,11 @@ RANKINGS = (1, 2)
 PREVIEW_ROWS = 10
 
 
+class SkippedStep(Exception):
+    """A step that cannot be done for this object (e.g. it has no stamps): expected, so the
+    tour says why and carries on."""
+
+
 @dataclass
 class TourStep:
     """One step of the tour: what it does, the code that does it, and the files it wrote."""
@@ -50,6 +58,8 @@ class TourStep:
     #: extra HTML (links), already escaped
     extra_html: str = ""
     seconds: float = 0.0
+    #: why the step was skipped (or stopped part way); empty when it was done
+    skipped: str = ""
 
 
 @dataclass
@@ -63,14 +73,20 @@ class TourResult:
     offline: bool
 
     @property
+    def skipped(self):
+        """``(title, reason)`` of each step skipped (or stopped part way), in order."""
+        return [(step.title, step.skipped) for step in self.steps if step.skipped]
+
+    @property
     def files(self):
         """Every file written, index.html included."""
         return [self.output / name for step in self.steps for name, _ in step.files] + [
             self.index]
 
     def __repr__(self):
-        return (f"<TourResult {self.oid}: {len(self.steps)} steps, {len(self.files)} files in "
-                f"{self.output}>")
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        return (f"<TourResult {self.oid}: {len(self.steps)} steps{skipped}, "
+                f"{len(self.files)} files in {self.output}>")
 
 
 class _Tour:
@@ -82,6 +98,8 @@ class _Tour:
         self.oid = oid
         self.offline = offline
         self.tables = {}
+        self.coord = None  # set by the object step
+        self.snia = None  # set by the SN Ia step
 
     def table(self, step, name, table, caption):
         """Write ``table`` as ECSV and register it with its step."""
@@ -190,17 +208,24 @@ def _choose_lsst_object(alerce, *, offline, candidates):
 def _step_object(tour, step):
     alerce, oid = tour.alerce, tour.oid
     obj = alerce.query_object(oid)
-    magstats = alerce.query_magstats(oid)
     tour.table(step, "object", obj, "The object's properties (one row; units; a SkyCoord)")
-    tour.table(step, "magstats", magstats, "Statistics of the detections, one row per band")
     tour.coord = obj["coord"][0]
     row = obj[0]
     ndet = row["n_det"] if "n_det" in obj.colnames else row["ndet"]  # LSST: n_det
     step.extra_html = (
         f"<p>{html.escape(str(oid))} at "
         f"{html.escape(tour.coord.to_string('hmsdms', precision=2))}"
-        f" (ICRS): {int(ndet)} detections between MJD {float(row['firstmjd']):.2f} and "
-        f"{float(row['lastmjd']):.2f}.</p>")
+        f" (ICRS): {_shown(ndet, 'd')} detections between MJD "
+        f"{_shown(row['firstmjd'], '.2f')} and {_shown(row['lastmjd'], '.2f')}.</p>")
+    magstats = alerce.query_magstats(oid)  # last: the object's row is kept without them
+    tour.table(step, "magstats", magstats, "Statistics of the detections, one row per band")
+
+
+def _shown(value, spec):
+    """A number of the object's row for the page; "unknown" where the service sent none."""
+    if np.ma.is_masked(value) or value is None:
+        return "unknown"
+    return format(int(value) if spec == "d" else float(value), spec)
 
 
 def _step_lightcurve(tour, step):
@@ -235,6 +260,8 @@ def _step_crossmatch(tour, step):
     from .plotting import plot_crossmatches
 
     alerce = tour.alerce
+    if tour.coord is None:
+        raise SkippedStep("it needs the object's position, which step 1 could not get")
     result = alerce.query_catalogs(tour.coord, radius=CROSSMATCH_RADIUS)
     tour.table(step, "crossmatch_summary", result.summary(),
                f"catsHTM catalogs with sources within {CROSSMATCH_RADIUS:.0f} of the object")
@@ -281,7 +308,13 @@ def _step_probabilities(tour, step):
     alerce = tour.alerce
     classifiers = alerce.list_classifiers()
     tour.table(step, "classifiers", classifiers, "Classifiers, versions and classes")
-    probabilities = alerce.query_probabilities(tour.oid)
+    from .exceptions import NoResultsWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoResultsWarning)  # said below, as a skip
+        probabilities = alerce.query_probabilities(tour.oid)
+    if not len(probabilities):
+        raise SkippedStep(f"ALeRCE has no classification probabilities for {tour.oid}")
     tour.table(step, "probabilities", probabilities,
                "Probabilities of every classifier and class")
     tour.table(step, "probabilities_summary", probabilities_summary(probabilities),
@@ -330,7 +363,13 @@ def _step_snia(tour, step):
 def _step_explorer(tour, step):
     alerce = tour.alerce
     one = alerce.explorer_url(tour.oid)
-    top = [str(o) for o in tour.snia["oid"][tour.snia["ranking"] == 1]][:10]
+    snia = tour.snia
+    top = [str(o) for o in snia["oid"][snia["ranking"] == 1]][:10] if snia is not None else []
+    if not top:
+        (tour.output / "explorer.txt").write_text(f"{one}\n", encoding="utf-8")
+        step.files.append(("explorer.txt", "The explorer link"))
+        step.extra_html = f'<p>The object: <a href="{html.escape(one)}">{html.escape(one)}</a></p>'
+        raise SkippedStep("the link to the most probable SNe Ia needs step 8, which found none")
     many = alerce.explorer_url(top) if len(top) > 1 else alerce.explorer_url(top[0])
     (tour.output / "explorer.txt").write_text(f"{one}\n{many}\n", encoding="utf-8")
     step.files.append(("explorer.txt", "The two explorer links"))
@@ -664,6 +703,9 @@ def _write_index(tour, steps, result_oid):
         parts = [f"<h2>{html.escape(step.title)}</h2>", f"<p>{html.escape(step.text)}</p>"]
         if step.code:
             parts.append(f"<pre><code>{html.escape(step.code)}</code></pre>")
+        if step.skipped:
+            parts.append(f"<p class='skipped'><strong>Skipped:</strong> "
+                         f"{html.escape(step.skipped)}</p>")
         parts.append(step.extra_html)
         for name, caption in step.files:
             if name.endswith(".png"):
@@ -727,7 +769,11 @@ def run_tour(alerce=None, output="alerce_tour", *, oid=None, offline=False, prog
     Raises
     ------
     Exception
-        Whatever a step raised: the tour stops at the first step that fails.
+        An unexpected error of a step (a bug), after every other step has run and
+        ``index.html`` is written. Expected conditions (no stamps, no probabilities, an
+        object or a service missing: `SkippedStep`, `LookupError`,
+        `~astroquery.exceptions.RemoteServiceError`) skip the step instead, and
+        `TourResult.skipped` says why.
 
     Examples
     --------
@@ -747,7 +793,7 @@ def run_tour(alerce=None, output="alerce_tour", *, oid=None, offline=False, prog
     if output.exists() and not output.is_dir():
         raise NotADirectoryError(f"{output} exists and is not a folder")
     output.mkdir(parents=True, exist_ok=True)
-    # The page is written last, and an earlier one removed first: a tour that fails never
+    # The page is written last, and an earlier one removed first: an interrupted tour never
     # leaves a page that looks complete.
     (output / "index.html").unlink(missing_ok=True)
     # Figures are made with pyplot and closed once saved, so that nothing is shown (in a
@@ -770,8 +816,14 @@ def _run_steps(alerce, output, oid, offline, progress):
         oid = choose_object(alerce, offline=offline)
     else:
         oid = alerce.survey.validate_oid(oid)
+    import matplotlib.pyplot as plt
+
+    from .exceptions import NoResultsWarning
+
     tour = _Tour(alerce, output, oid, offline)
-    steps = []
+    tour.figures_before = set(plt.get_fignums())
+    expected = _expected_errors()
+    steps, unexpected = [], None
     chosen = steps_for(alerce.survey)
     bar = progress_bar(len(chosen), progress=progress, description="tour", unit="step")
     try:
@@ -779,11 +831,53 @@ def _run_steps(alerce, output, oid, offline, progress):
             bar.set_postfix_str(key)
             step = TourStep(key, title, text, code=code)
             start = time.perf_counter()
-            function(tour, step)
+            try:
+                with warnings.catch_warnings():
+                    # "Nothing here" is a reason to skip the step, said on the page.
+                    warnings.simplefilter("error", NoResultsWarning)
+                    function(tour, step)
+            except expected as exc:
+                step.skipped = _reason(exc)
+            except Exception as exc:  # noqa: BLE001 - a bug: the page first, then raised
+                step.skipped = f"failed: {type(exc).__name__}: {exc}"
+                unexpected = unexpected or exc
+            finally:
+                _close_new_figures(tour)
             step.seconds = time.perf_counter() - start
             steps.append(step)
             bar.update(1)
     finally:
         bar.close()
     index = _write_index(tour, steps, oid)
+    if unexpected is not None:
+        raise unexpected
     return TourResult(oid=oid, output=output, index=index, steps=steps, offline=offline)
+
+
+def _expected_errors():
+    """The exceptions of conditions a tour meets on real data: the step is skipped."""
+    from astroquery.exceptions import NoResultsWarning, RemoteServiceError
+
+    return (SkippedStep, LookupError, RemoteServiceError, NoResultsWarning)
+
+
+def _reason(exc):
+    """One line saying why a step was skipped."""
+    from astroquery.exceptions import RemoteServiceError
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, (SkippedStep, Warning)):
+        return text
+    if isinstance(exc, LookupError) or "404" in text:
+        return f"not found: {text}"
+    if isinstance(exc, RemoteServiceError):
+        return f"the service failed: {text}"
+    return text
+
+
+def _close_new_figures(tour):
+    """Close the figures a step left open (it stopped between drawing and saving)."""
+    import matplotlib.pyplot as plt
+
+    for number in set(plt.get_fignums()) - tour.figures_before:
+        plt.close(number)

@@ -23,6 +23,7 @@ from .base import AlerceBase
 from .bulk import BulkQueries
 from .crossmatch import CrossmatchQueries
 from .crosssurvey import CrossSurveyQueries
+from .formats import refuse_format_keyword
 from .lightcurves import LightCurveQueries
 from .objects import ObjectQueries
 from .stamps import StampQueries
@@ -31,6 +32,7 @@ from .tap import TapQueries
 __all__ = ["AlerceClass", "Alerce", "AlerceBase"]
 
 
+@refuse_format_keyword  # the official client's format="pandas": the astropy way (16.7)
 class AlerceClass(ObjectQueries, LightCurveQueries, StampQueries, CrossmatchQueries,
                   TapQueries, BulkQueries, CrossSurveyQueries):
     """

@@ -32,10 +32,16 @@ from astroquery.query import BaseQuery
 from .. import conf
 from ..apis import API_SERVERS, SERVICES, service_for
 from ..cache import ResponseCache, request_key
-from ..exceptions import InvalidQueryError, NoResultsWarning, ResponseFormatError
+from ..exceptions import (
+    InvalidQueryError,
+    NoResultsWarning,
+    ObjectNotFoundError,
+    ResponseFormatError,
+)
 from ..surveys import get_survey, survey_of_oid
 from ..transport import RequestSettings, Transport, parse_json
 from ..validation import parse_coordinates
+from .not_found import object_not_found
 
 __all__ = ["AlerceBase"]
 
@@ -192,10 +198,15 @@ class AlerceBase(BaseQuery):
         error dialect of the route's API; return what ``parse`` made of the answer.
         """
         store, max_age = self._cache_for(cache, static=static)
-        return self._transport.get(route.url, list(route.params),
-                                   settings=self._request_settings(timeout), parse=parse,
-                                   cache=store, max_age=max_age, headers=headers,
-                                   dialect=self.service.dialect(route.api))
+        try:
+            return self._transport.get(route.url, list(route.params),
+                                       settings=self._request_settings(timeout), parse=parse,
+                                       cache=store, max_age=max_age, headers=headers,
+                                       dialect=self.service.dialect(route.api))
+        except ObjectNotFoundError as exc:  # "no object X at ALeRCE", not Flask's text
+            missing = exc
+        # Raised outside the handler: no chained context (it may have carried a token).
+        raise object_not_found(self.survey, route.url, missing)
 
     def _get_json(self, route, *, what, expect=list, cache=None, parse=None):
         """

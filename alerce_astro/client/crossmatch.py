@@ -10,7 +10,12 @@ from astropy.coordinates import SkyCoord
 from astropy.table import Column, Table, vstack
 
 from ..apis.catshtm.parse import build_table, parse_answer
-from ..crossmatch.catalogs import PHOTOMETRIC_REDSHIFT_COLUMNS, catalog_table, get_catalog
+from ..crossmatch.catalogs import (
+    DEFAULT_RADIUS_ARCSEC,
+    PHOTOMETRIC_REDSHIFT_COLUMNS,
+    catalog_table,
+    get_catalog,
+)
 from ..crossmatch.catalogs import find_catalog as _find_catalog
 from ..crossmatch.result import CrossmatchResult, Redshift
 from ..exceptions import InvalidQueryError, NoResultsWarning, RemoteServiceError
@@ -148,7 +153,10 @@ class CrossmatchQueries(AlerceBase):
             One row per catalog with a match, nearest first: ``catalog`` (display name),
             ``catshtm_name``, ``ra``, ``dec`` (deg), ``coord`` and ``distance`` (arcsec, as
             computed by the service). The catalogs' own columns are in the
-            ``per_catalog=True`` result.
+            ``per_catalog=True`` result. Matches farther than the radius are left out
+            even where the service answers from a wider cone; ``meta["beyond_radius"]``
+            gives ``{catalog: (distance, radius)}`` (arcsec) of those left out, and the
+            no-result warning names the nearest of them.
 
         Raises
         ------
@@ -179,8 +187,8 @@ class CrossmatchQueries(AlerceBase):
             where = ", ".join(c.display_name for c in chosen) if chosen else "any catalog"
             within = (f"within {radius.to(u.arcsec):.4g}" if radius is not None
                       else "within the catalogs' default radii")
-            warnings.warn(f"no match in {where} {within} of {_where(coord, oid)}",
-                          NoResultsWarning)
+            warnings.warn(f"no match in {where} {within} of {_where(coord, oid)}"
+                          f"{_beyond_note(result)}", NoResultsWarning)
         if per_catalog:
             return result
         return _nearest_table(result)
@@ -209,7 +217,8 @@ class CrossmatchQueries(AlerceBase):
         `~alerce_astro.crossmatch.Redshift` or None
             ``z``, ``error``, ``catalog``, ``column``, ``spectroscopic``, ``separation`` and
             ``coord`` of the nearest source with a redshift (spectroscopic ones first);
-            `None` if there is none.
+            `None` if there is none within the radius (the warning then says how far the
+            nearest spectroscopic one is, if the service gave one farther out).
 
         Warns
         -----
@@ -234,15 +243,19 @@ class CrossmatchQueries(AlerceBase):
         pool = spectroscopic or found
         if not pool:
             where = _where(result.target, result.meta.get("oid"))
-            warnings.warn(f"no catalog gives a redshift near {where}", NoResultsWarning)
+            warnings.warn(f"no catalog gives a redshift near {where}"
+                          f"{_beyond_note(result, redshift=True)}", NoResultsWarning)
             return None
         return min(pool, key=lambda z: z.separation.to_value(u.arcsec))
 
     def _nearest_result(self, chosen, coord, oid, radius, *, cache, get_query_payload):
         """The catsHTM crossmatch of `query_nearest` (per catalog), without its warning."""
         extra = [] if radius is None else [("radius", _number(radius.arcsec))]
-        return self._catshtm_query("crossmatch", chosen, coord, oid, radius, extra,
-                                   cache=cache, get_query_payload=get_query_payload)
+        result = self._catshtm_query("crossmatch", chosen, coord, oid, radius, extra,
+                                     cache=cache, get_query_payload=get_query_payload)
+        if get_query_payload:
+            return result
+        return _within_radii(result, radius, keep_empty=chosen is not None)
 
     # ----------------------------------------------------------------------------------------
     def plot_finder(self, target, *, image=None, radius=None, catalogs=None, sources=None,
@@ -462,6 +475,46 @@ def _empty_table(catalog, meta):
     table["separation"] = Column([], dtype=float, unit=u.arcsec,
                                  description="Angular distance from the target")
     return table
+
+
+def _within_radii(result, radius, *, keep_empty):
+    """
+    ``result`` without the matches farther than ``radius`` (or, without one, than each
+    catalog's own default radius). The service may answer from a wider cone (the recorded
+    crossmatch_all gives SpecSDSS at 80" and APASS at 51"), so the documented radius is
+    applied here. What was left out is kept in ``meta["beyond_radius"]`` as
+    ``{catalog: (distance, radius)}`` in arcsec, so a warning can say how far it was.
+    """
+    tables, beyond = {}, {}
+    for name, table in result.items():
+        info = _find_catalog(name)
+        limit = (radius.to_value(u.arcsec) if radius is not None
+                 else info.default_radius if info is not None else DEFAULT_RADIUS_ARCSEC)
+        column = "distance" if "distance" in table.colnames else "separation"
+        if len(table) and column in table.colnames:
+            distance = np.ma.filled(np.ma.asarray(table[column], dtype=float), np.nan)
+            inside = ~(distance > limit * (1 + 1e-9))  # unknown distance: kept
+            if not inside.all():
+                beyond[name] = (float(np.nanmin(distance[~inside])), float(limit))
+                table = table[inside]
+        if len(table) or keep_empty:
+            tables[name] = table
+    meta = dict(result.meta, beyond_radius=beyond)
+    return CrossmatchResult(tables, target=result.target, radius=result.radius,
+                            kind=result.kind, meta=meta)
+
+
+def _beyond_note(result, *, redshift=False):
+    """The part of a no-result warning naming the nearest match left out by the radius."""
+    beyond = result.meta.get("beyond_radius") or {}
+    if redshift:
+        beyond = {name: v for name, v in beyond.items()
+                  if (info := _find_catalog(name)) is not None and info.spectroscopic}
+    if not beyond:
+        return ""
+    name, (distance, limit) = min(beyond.items(), key=lambda item: item[1][0])
+    return (f"; the nearest {name} source is {distance:.4g} arcsec away, beyond its "
+            f"{limit:.4g} arcsec radius (give a larger radius= to accept it)")
 
 
 def _nearest_table(result):

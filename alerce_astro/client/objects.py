@@ -19,6 +19,7 @@ from ..exceptions import (
     NoResultsWarning,
 )
 from ..positions import usable_axes
+from ..tables import AlerceTable
 from ..transport import parse_json
 from ..validation import (
     check_choice,
@@ -28,6 +29,7 @@ from ..validation import (
     parse_radius,
     parse_range,
 )
+from .class_names import check_class_names
 from .multisurvey import MultisurveyQueries
 
 __all__ = ["ObjectQueries", "MAX_OIDS"]
@@ -124,7 +126,9 @@ class ObjectQueries(MultisurveyQueries):
         row_limit : int, optional
             Most rows to return (default ``conf.row_limit``; -1 for all).
         page_size : int, optional
-            Rows per request (default ``conf.page_size``).
+            Rows per request (default ``conf.page_size``). Given without ``row_limit``, it
+            is also the most rows returned, as in the official client, where
+            ``page_size=200`` gives one page of 200 rows.
         get_query_payload : bool, optional
             Return the first request instead of sending it.
         cache : bool, optional
@@ -140,7 +144,10 @@ class ObjectQueries(MultisurveyQueries):
         ------
         InvalidQueryError
             For a malformed id or pattern, an unknown ``order_by``, a wrong ``order_mode``,
-            an inverted range, a probability outside [0, 1] or a bad page size.
+            an inverted range, a probability outside [0, 1] or a bad page size; for a
+            classifier, version or class the service does not list (checked against
+            `list_classifiers`, read once an hour, with a "did you mean" for case and near
+            misses: ``class_name="snia"`` is refused before any list request).
 
         Warns
         -----
@@ -183,6 +190,9 @@ class ObjectQueries(MultisurveyQueries):
                                   lastmjd=lastmjd, order_by=order_by, order_mode=order_mode)
         limit, size = self._limits(row_limit, page_size)
         oids = self._oid_argument(oid)
+        if not get_query_payload:  # names checked against the service's list (issue 16.5)
+            check_class_names(self, classifier=classifier, class_name=class_name,
+                              classifier_version=classifier_version, cache=cache)
         if oids is None or len(oids) == 1:
             params = criteria + [("oid", o) for o in (oids or [])]
             return self._paged_objects(params, limit=limit, size=size, cache=cache,
@@ -296,6 +306,9 @@ class ObjectQueries(MultisurveyQueries):
         except TypeError as exc:
             raise InvalidQueryError(f"unknown criterion: {exc}") from None
         limit, size = self._limits(row_limit, page_size)
+        if not get_query_payload:
+            check_class_names(self, **{k: criteria.get(k) for k in (
+                "classifier", "classifier_version", "class_name")}, cache=cache)
         return self._paged_objects(extra + params, limit=limit, size=size, cache=cache,
                                    get_query_payload=get_query_payload, warn_empty=False)
 
@@ -331,10 +344,14 @@ class ObjectQueries(MultisurveyQueries):
         return params + self.service.quirks.order_params(order_by, order_mode)
 
     def _limits(self, row_limit, page_size):
-        limit = check_int(self._setting("row_limit", row_limit), argument="row_limit",
-                          minimum=1, allow=(-1,))
         size = check_int(self._setting("page_size", page_size), argument="page_size",
                          minimum=1, maximum=self.service.pager.max_page_size)
+        if row_limit is None and page_size is not None:
+            # The official client returns one page, so its readers take page_size=200 to
+            # mean "200 rows": alone, it caps the rows as well (issue 16.9).
+            row_limit = size
+        limit = check_int(self._setting("row_limit", row_limit), argument="row_limit",
+                          minimum=1, allow=(-1,))
         if limit != -1:
             size = min(size, limit)
         return limit, size
@@ -748,6 +765,8 @@ def _ids(column):
 
 
 def _with_coord(table):
+    # An AlerceTable: its coord column does not stop a VOTable write (issue 16.10).
+    table = AlerceTable(table, copy=False)
     ra, dec = _floats(table["meanra"]), _floats(table["meandec"])
     # A position no sky has is unknown (NaN), not an error.
     ra_ok, dec_ok = usable_axes(ra, dec)

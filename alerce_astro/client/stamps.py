@@ -56,7 +56,7 @@ class StampQueries(AlerceBase):
     """Methods of `~alerce_astro.AlerceClass` for alert image stamps; see the class for
     settings."""
 
-    def get_stamps(self, oid, *, candid=None, subpixel=False, cache=None,
+    def get_stamps(self, oid, candid=None, *, subpixel=False, cache=None,
                    get_query_payload=False):
         """
         The science, template and difference cutouts of an alert, with sky coordinates.
@@ -124,7 +124,7 @@ class StampQueries(AlerceBase):
         record = self._stamp_record(oid, candid, which, cache)
         return self._stamp_set(oid, record, subpixel=subpixel, cache=cache)
 
-    def get_images(self, oid, *, candid=None, subpixel=False, cache=None,
+    def get_images(self, oid, candid=None, *, subpixel=False, cache=None,
                    get_query_payload=False):
         """
         The cutouts of an alert as FITS: a list of three `~astropy.io.fits.HDUList`.
@@ -199,7 +199,7 @@ class StampQueries(AlerceBase):
             raise ObjectNotFoundError(
                 f"the stamp service has no alert with candid {candid} ({exc})") from None
 
-    def plot_stamps(self, oid, *, candid=None, subpixel=False, cache=None, **kwargs):
+    def plot_stamps(self, oid, candid=None, *, subpixel=False, cache=None, **kwargs):
         """
         Fetch an alert's stamps and plot them: `get_stamps` then
         `alerce_astro.plotting.plot_stamps`.
@@ -283,10 +283,8 @@ class StampQueries(AlerceBase):
                 _RECORDS.put(key, found)
             return [dict(r) for r in found]  # the caller's to change
 
-        try:
-            records, _ = self._get_json(route, what="detections", cache=cache, parse=parse)
-        except ObjectNotFoundError as exc:
-            raise ObjectNotFoundError(f"{oid}: no such object at ALeRCE ({exc})") from None
+        # 404: no object (the message names it)
+        records, _ = self._get_json(route, what="detections", cache=cache, parse=parse)
         if candid is not None:
             found = next((r for r in records if r["candid"] == candid), None)
             if (found is not None and not found["has_stamp"]

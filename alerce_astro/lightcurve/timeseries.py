@@ -133,6 +133,28 @@ class AlerceLightCurve(TimeSeries):
             return _io.write_fits(self, *args, **kwargs)
         return super().write(*args, format=format, **kwargs)
 
+    def to_pandas(self):
+        """
+        The light curve as a `pandas.DataFrame` (needs ``pip install "alerce_astro[pandas]"``).
+
+        astropy makes the ``time`` column a datetime index; an ``mjd`` column (UTC, days) is
+        added first so the MJD the service gave is still there. Integer ids (``detection_id``)
+        stay exact 64-bit integers (pandas' nullable ``Int64`` where masked), never floats.
+
+        Returns
+        -------
+        `pandas.DataFrame`
+
+        Examples
+        --------
+        >>> df = lc.to_pandas()                            # doctest: +SKIP
+        >>> df[["mjd", "band", "mag", "detection_id"]]     # doctest: +SKIP
+        """
+        frame = super().to_pandas()
+        if "time" in self.colnames and isinstance(self["time"], Time) and "mjd" not in frame:
+            frame.insert(0, "mjd", self["time"].utc.mjd)
+        return frame
+
     # ----------------------------------------------------------------------------------------
     # Properties.
     @property

@@ -34,7 +34,10 @@ def plot_crossmatches(result, target=None, ax=None, *, catalogs=None, redshifts=
         table (with a ``coord`` column, or ``RA``/``Dec``), or one table with ``catalog`` and
         ``coord`` columns.
     target : `~astropy.coordinates.SkyCoord` or str, optional
-        The position to mark; by default the result's target.
+        The position to mark; by default the result's target, or the query position a
+        `~alerce_astro.AlerceClass.query_nearest` table keeps in its ``meta``
+        (``target_ra``, ``target_dec``); the median of the sources only for a table without
+        either.
     ax : `~matplotlib.axes.Axes`, optional
         Where to draw; a new figure by default.
     catalogs : list of str, optional
@@ -72,6 +75,11 @@ def plot_crossmatches(result, target=None, ax=None, *, catalogs=None, redshifts=
     groups = _groups(result, catalogs)
     if target is None:
         target = getattr(result, "target", None)
+    meta = getattr(result, "meta", {}) or {}
+    if target is None and meta.get("target_ra") is not None \
+            and meta.get("target_dec") is not None:
+        # A query_nearest table keeps the query position in its meta.
+        target = SkyCoord(float(meta["target_ra"]) * u.deg, float(meta["target_dec"]) * u.deg)
     if target is None:
         everything = [g[1] for g in groups if len(g[1])]
         if not everything:
@@ -81,7 +89,6 @@ def plot_crossmatches(result, target=None, ax=None, *, catalogs=None, redshifts=
         target = SkyCoord(np.median(ra) * u.deg, np.median(dec) * u.deg)
     elif not isinstance(target, SkyCoord):
         target = parse_coordinates(target, argument="target")
-    meta = getattr(result, "meta", {}) or {}
     oid = meta.get("oid")
     ra0, dec0 = float(target.ra.deg), float(target.dec.deg)
 
@@ -114,7 +121,7 @@ def plot_crossmatches(result, target=None, ax=None, *, catalogs=None, redshifts=
                         textcoords="offset points", color=color, fontsize="small",
                         gid=f"redshift:{name}")
     label = oid or "target"
-    ax.scatter([ra0], [dec0], marker="*", s=200, color=style.TARGET_COLOR,
+    ax.scatter([ra0], [dec0], marker=style.TARGET_MARKER, s=200, color=style.TARGET_COLOR,
                edgecolors="black", linewidths=0.6, zorder=2, label=label, gid="target")
     radius = getattr(result, "radius", None)
     if show_radius and radius is not None:

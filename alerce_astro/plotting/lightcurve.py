@@ -147,6 +147,7 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
     negative_flux = _values(lc["flux_diff" if "flux_diff" in lc.colnames else "flux"]) < 0
     finite = np.isfinite(y)
     shown = set()
+    drawn = set()  # bands with at least one point: only they are in the legend
     opts = {"markersize": 5, "elinewidth": 0.8, "capsize": 0, "linestyle": "none"}
     opts.update(kwargs)
     survey = lc.survey
@@ -163,6 +164,7 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
                                   zorder=1)
                 line.set_gid(f"{band}:upper_limit")
                 shown.add("upper_limit")
+                drawn.add(band)
         if forced:
             sel = in_band & (kind == "forced") & finite
             if not flux and forced_snr:
@@ -177,6 +179,7 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
                                           "markersize"], zorder=1)
                     line.set_gid(f"{band}:forced_limit")
                     shown.add("upper_limit")
+                    drawn.add(band)
             if sel.any():
                 fopts = dict(opts, markersize=0.7 * opts["markersize"])
                 bars = ax.errorbar(x[sel], y[sel], yerr=_err(dy, sel),
@@ -184,6 +187,7 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
                                    alpha=style.FORCED_ALPHA, zorder=2, **fopts)
                 bars.lines[0].set_gid(f"{band}:forced")
                 shown.add("forced")
+                drawn.add(band)
         for negative in (False, True):
             sel = in_band & (kind == "detection") & finite & (negative_flux == negative)
             if not sel.any():
@@ -195,6 +199,7 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
             name = "negative" if negative else "detection"
             bars.lines[0].set_gid(f"{band}:{name}")
             shown.add(name)
+            drawn.add(band)
 
     ax.set_xlabel(_x_label(lc))
     ax.set_ylabel(_YLABELS[(state, bool(flux))].format(unit=unit))
@@ -209,7 +214,8 @@ def plot_lightcurve(lc, ax=None, *, magnitudes=None, flux=False, period=None, ep
     if title:
         ax.set_title(title)  # matplotlib lifts it above a secondary axis
     if legend and shown:
-        ax.legend(handles=_legend_handles(order, shown, survey), loc="best",
+        ax.legend(handles=_legend_handles([b for b in order if b in drawn], shown, survey),
+                  loc="best",
                   fontsize="small", ncol=2)
     return ax
 

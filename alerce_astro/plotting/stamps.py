@@ -14,6 +14,8 @@ __all__ = ["plot_stamps"]
 #: Radius of the circle drawn around the candidate, in pixels (about 5 arcsec).
 MARKER_RADIUS = 5.0
 _TITLES = {"science": "Science", "template": "Template", "difference": "Difference"}
+#: Where on the colour map the top of the z-scale range falls when brighter pixels exist.
+BRIGHT_FROM = 0.8
 
 
 def plot_stamps(stamps=None, *, fig=None, figsize=None, marker=True, contrast=0.25, cmap=None,
@@ -23,10 +25,14 @@ def plot_stamps(stamps=None, *, fig=None, figsize=None, marker=True, contrast=0.
 
     Each panel is a `~astropy.visualization.wcsaxes.WCSAxes` on the stamp's approximate WCS.
     Science and template are scaled by `~astropy.visualization.ZScaleInterval` each (over
-    every finite pixel); the
-    difference uses a scale symmetric around zero (the larger of the two z-scale limits) and a
-    diverging colour map, so that a brightening shows in one colour and a fading in the other.
-    A circle marks the candidate. Titles give the type, band and time; the figure's title the
+    every finite pixel), and pixels brighter than the z-scale range are compressed with an
+    asinh stretch into the top fifth of the colour map instead of being clipped flat white
+    (a bright star keeps its core). The difference uses a scale symmetric around zero (the
+    larger of the two z-scale limits) and a diverging colour map, so that a brightening shows
+    in one colour and a fading in the other. A circle marks the candidate. Titles give the
+    type and band, and the alert's date for science and difference (the template is a
+    reference image of other dates); a negative subtraction (``isdiffpos`` -1: the source is
+    fainter than in the template) is noted on the difference. The figure's title gives the
     object and candid.
 
     It draws what it is given: to fetch and plot an object's stamps in one call, use
@@ -99,6 +105,9 @@ def plot_stamps(stamps=None, *, fig=None, figsize=None, marker=True, contrast=0.
                                 label="candidate"))
         _sky_axes(ax, first=index == 0)
         ax.set_title(_title(kind, shown), fontsize="medium")
+        if difference and _negative(shown.meta.get("isdiffpos")):
+            ax.set_title(_title(kind, shown) + "\nnegative subtraction: fainter than the "
+                         "template", fontsize="medium")
     label = getattr(shown, "id_label", "candid")  # LSST: measurement_id
     fig.suptitle(f"{shown.oid}  {label} {shown.candid}", fontsize="medium")
     return fig
@@ -117,10 +126,44 @@ def _norm(data, *, contrast, symmetric):
         vmin, vmax = ZScaleInterval(n_samples=finite.size, contrast=contrast).get_limits(finite)
     if symmetric:
         limit = max(abs(vmin), abs(vmax)) or 1.0
-        vmin, vmax = -limit, limit
-    elif vmax <= vmin:
+        return ImageNormalize(vmin=-limit, vmax=limit, clip=False)
+    if vmax <= vmin:
         vmax = vmin + 1.0
-    return ImageNormalize(vmin=vmin, vmax=vmax, clip=False)
+    top = float(finite.max()) if finite.size else vmax
+    if top <= vmax:
+        return ImageNormalize(vmin=vmin, vmax=vmax, clip=False)
+    # Brighter pixels than the z-scale range: the whole range up to the brightest pixel, the
+    # z-scale range on the first BRIGHT_FROM of the colour map (nearly linear), the rest
+    # compressed by asinh above it, so that bright sources keep their shape.
+    from astropy.visualization import AsinhStretch
+
+    fraction = (vmax - vmin) / (top - vmin)
+    return ImageNormalize(vmin=vmin, vmax=top, clip=False,
+                          stretch=AsinhStretch(a=_asinh_softening(fraction, BRIGHT_FROM)))
+
+
+def _asinh_softening(x, y):
+    """The ``a`` of `~astropy.visualization.AsinhStretch` that maps ``x`` to ``y`` (bisection
+    in log a: the stretch at ``x`` falls from 1 to ``x`` as ``a`` grows)."""
+    def at(a):
+        return np.arcsinh(x / a) / np.arcsinh(1.0 / a)
+
+    low, high = 1e-30, 1e3
+    if at(high) >= y:  # nearly linear already
+        return high
+    if at(low) <= y:  # a dynamic range beyond any softening: the strongest one
+        return low
+    for _ in range(80):
+        mid = np.sqrt(low * high)
+        low, high = (mid, high) if at(mid) > y else (low, mid)
+    return float(np.sqrt(low * high))
+
+
+def _negative(isdiffpos):
+    """Whether an alert's ``isdiffpos`` says negative subtraction (-1, 'f', False)."""
+    if isdiffpos is None or np.ma.is_masked(isdiffpos):
+        return False
+    return str(isdiffpos).strip().lower() in ("-1", "-1.0", "f", "false", "0")
 
 
 def _colormap(name):
@@ -150,5 +193,7 @@ def _sky_axes(ax, *, first):
 
 def _title(kind, stamps):
     band = f"{stamps.band} band" if stamps.band else "unknown band"
+    if kind == "template":  # a reference image made of other nights: not the alert's date
+        return f"{_TITLES[kind]} ({band})\nreference image"
     date = stamps.time.iso[:16] + " UTC" if np.isfinite(stamps.mjd) else ""
     return f"{_TITLES.get(kind, kind)} ({band})\n{date}"

@@ -31,10 +31,14 @@ FINDER_ANNOTATION_COLOR = "#FFFFFF"
 NO_DATA_COLOR = "#C8C8C8"
 #: The dashed circle of a crossmatch's search radius.
 SEARCH_RADIUS_COLOR = "0.5"
-#: One colour and marker per catalog, cycled in this order.
-CATALOG_COLORS = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
-                  "#BBBBBB", "#000000"]
-CATALOG_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+#: One colour and marker per catalog, cycled in this order. Every colour reads on white
+#: (contrast at least 3:1: no light grey, yellow or cyan), and no marker is the target's
+#: star.
+CATALOG_COLORS = ["#4477AA", "#EE6677", "#228833", "#997700", "#009988", "#AA3377",
+                  "#332288", "#000000"]
+CATALOG_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "p"]
+#: The target's marker on crossmatch plots (never one of CATALOG_MARKERS).
+TARGET_MARKER = "*"
 
 
 def band_color(band, survey=None):

@@ -114,9 +114,9 @@ def test_explorer_links(tour_dir):
     assert many.startswith("https://alerce.online/?oid=ZTF00")
 
 
-def test_tour_fails_loudly_without_stamps(cli_server, tmp_path, capsys):
-    # A piece missing (here the stamp service answers 404) stops the tour with a non-zero
-    # status and no index.html, not even one of an earlier tour: never a silent hole.
+def test_tour_carries_on_without_stamps(cli_server, tmp_path, capsys):
+    # Issue 16.12: a piece missing (here the stamp service answers 404) skips the steps that
+    # need it, says so, and every other step runs; index.html is always written.
     import matplotlib.pyplot as plt
 
     (tmp_path / "t").mkdir()
@@ -129,11 +129,55 @@ def test_tour_fails_loudly_without_stamps(cli_server, tmp_path, capsys):
     finally:
         cli_server.clear_injections()
     err = capsys.readouterr().err
-    assert status == 3
-    assert err.strip().splitlines()[-1].startswith("alerce-astro: error: not found:")
-    assert not (tmp_path / "t" / "index.html").exists()
-    assert (tmp_path / "t" / "lightcurve.png").is_file()  # the steps before it did run
+    assert status == 0
+    skipped = [line for line in err.splitlines() if "skipped" in line]
+    assert [line.split("'")[1] for line in skipped] == ["3. Image stamps", "5. A finder chart"]
+    assert all(line.startswith("alerce-astro: warning: tour step ") and "not found: " in line
+               for line in skipped)
+    assert "internal error" not in err
+    page = (tmp_path / "t" / "index.html").read_text()
+    assert page.count("<strong>Skipped:</strong>") == 2
+    for name in ["lightcurve.png", "crossmatch.png", "probabilities.png",
+                 "snia_probabilities.png", "features.ecsv", "explorer.txt"]:
+        assert (tmp_path / "t" / name).is_file(), name  # the steps after it ran too
+    assert not (tmp_path / "t" / "stamps.png").exists()
     assert plt.get_fignums() == []
+
+
+def test_tour_carries_on_without_probabilities(cli_server, tmp_path):
+    from alerce_astro.tour import run_tour
+
+    cli_server.inject(r"/probabilities$", status=200, body=[])
+    try:
+        result = run_tour(cli_server.client(), tmp_path / "t", oid=_snia(cli_server),
+                          offline=True, progress=False)
+    finally:
+        cli_server.clear_injections()
+    assert result.skipped == [("7. Classifiers and probabilities",
+                               f"ALeRCE has no classification probabilities for {result.oid}")]
+    assert (tmp_path / "t" / "classifiers.ecsv").is_file()  # written before the skip
+    assert not (tmp_path / "t" / "probabilities.png").exists()
+    assert result.index.is_file() and (tmp_path / "t" / "snia.ecsv").is_file()
+    assert "1 skipped" in repr(result)
+
+
+def test_tour_of_an_object_with_only_its_row(recorded_server, tmp_path):
+    # ZTF22aalpfln: a real object with a row and nothing else (no light curve, no
+    # probabilities); the tour says, step by step, what it could not do.
+    from alerce_astro.tour import run_tour
+
+    result = run_tour(recorded_server.client(), tmp_path / "t", oid="ZTF22aalpfln",
+                      offline=True, progress=False)
+    reasons = dict(result.skipped)
+    assert list(reasons) == ["1. The object and its statistics",
+                             "2. Detections, non-detections and the light curve",
+                             "3. Image stamps", "4. Crossmatch with the catsHTM catalogs",
+                             "5. A finder chart", "6. Features",
+                             "7. Classifiers and probabilities"]
+    assert reasons["1. The object and its statistics"] == "no magstats for ZTF22aalpfln"
+    assert reasons["3. Image stamps"] == ("not found: ZTF22aalpfln has no stamps: it has no "
+                                          "detections")
+    assert (tmp_path / "t" / "object.ecsv").is_file() and result.index.is_file()
 
 
 def test_tour_rejects_a_bad_oid(tmp_path, capsys):

@@ -10,6 +10,8 @@ from astropy.io import fits
 from astropy.nddata import NDData
 from astropy.wcs import WCS
 
+from alerce_astro.apis.catshtm.parse import build_table, split_answer
+from alerce_astro.crossmatch import CrossmatchResult
 from alerce_astro.exceptions import InvalidQueryError
 from alerce_astro.plotting import plot_crossmatches, plot_finder_chart, style
 
@@ -56,8 +58,19 @@ def test_crossmatch_figure_content(catshtm_client):
     assert labels == ["GAIA/DR1 (9)", "target", "radius 90″"]
 
 
-def test_crossmatch_figure_catalog_styles_and_redshifts(catshtm_client):
-    result = catshtm_client.query_nearest(TARGET, per_catalog=True)
+def _recorded_nearest(recorded_answers):
+    """The recorded crossmatch_all answer whole (15 catalogs, also those beyond the radii
+    query_nearest applies), as a CrossmatchResult."""
+    _, body = recorded_answers["/crossmatch_all"]
+    tables = {}
+    for raw in split_answer(body):
+        table = build_table(raw, target=TARGET)
+        tables[table.meta["catalog"]] = table
+    return CrossmatchResult(tables, target=TARGET, kind="crossmatch")
+
+
+def test_crossmatch_figure_catalog_styles_and_redshifts(recorded_answers):
+    result = _recorded_nearest(recorded_answers)
     ax = plot_crossmatches(result)
     collections = _by_gid(ax, "catalog:")
     assert len(collections) == 15
@@ -69,6 +82,14 @@ def test_crossmatch_figure_catalog_styles_and_redshifts(catshtm_client):
         styles.add((matplotlib.colors.to_hex(points.get_edgecolor()[0]),
                     points.get_paths()[0].vertices.tobytes()))
     assert len(styles) == 15  # every catalog its own colour and marker
+    # Issue 16.14: no catalog has the target's star (the 8th had), and every colour reads on
+    # white (the 7th was light grey): contrast of at least 3:1.
+    star = _by_gid(ax, "target")["target"][0].get_paths()[0].vertices
+    assert all(not np.array_equal(points.get_paths()[0].vertices, star)
+               for (points,) in collections.values())
+    assert len(collections) >= 8
+    for (points,) in collections.values():
+        assert _contrast_on_white(points.get_edgecolor()[0]) >= 3.0
     texts = {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith("redshift")}
     assert set(texts) == {"redshift:SpecSDSS", "redshift:NEDz"}
     assert texts["redshift:SpecSDSS"].get_text() == "z = 0.1006 (SpecSDSS)"
@@ -78,11 +99,31 @@ def test_crossmatch_figure_catalog_styles_and_redshifts(catshtm_client):
     assert texts["redshift:SpecSDSS"].xyann != texts["redshift:NEDz"].xyann
 
 
+def _contrast_on_white(color):
+    def linear(v):
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(v) for v in matplotlib.colors.to_rgb(color))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_the_nearest_table_is_drawn_around_the_query_position(catshtm_client):
+    # Issue 16.14: without target=, the star is where the query was asked (kept in the
+    # table's meta), not at the median of the sources.
+    table = catshtm_client.query_nearest(TARGET)
+    assert (table.meta["target_ra"], table.meta["target_dec"]) == (357.73373, 14.20514)
+    ax = plot_crossmatches(table)
+    star = _by_gid(ax, "target")["target"][0]
+    assert np.allclose(star.get_offsets(), [[357.73373, 14.20514]], rtol=0, atol=1e-9)
+    median = np.array([np.median(table["ra"]), np.median(table["dec"])])
+    assert np.abs(np.asarray(star.get_offsets())[0] - median).max() > 5e-6  # 0.04" off
+
+
 def test_crossmatch_figure_of_the_nearest_table(catshtm_client):
     table = catshtm_client.query_nearest(TARGET)
     fig, ax = plt.subplots()
-    assert plot_crossmatches(table, target=TARGET, ax=ax, catalogs=["2MASS", "APASS"]) is ax
-    assert set(_by_gid(ax, "catalog:")) == {"catalog:2MASS", "catalog:APASS"}
+    assert plot_crossmatches(table, target=TARGET, ax=ax, catalogs=["2MASS", "WISE"]) is ax
+    assert set(_by_gid(ax, "catalog:")) == {"catalog:2MASS", "catalog:WISE"}
     with pytest.raises(InvalidQueryError, match="what query_catalogs"):
         plot_crossmatches([1, 2], target=TARGET)
 

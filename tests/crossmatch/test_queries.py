@@ -110,7 +110,16 @@ def test_nothing_found_warns(object_client, oid_target):
 # ---------------------------------------------------------------------------------- nearest
 def test_query_nearest_all(catshtm_client, catshtm_server):
     table = catshtm_client.query_nearest(TARGET)
-    assert len(table) == 15
+    # The service answered 15 catalogs; four lie beyond the catalog's documented radius and
+    # are left out: SpecSDSS and NEDz at 80" (radius 50"), APASS at 51" (radius 2"), UCAC4
+    # at 51" (radius 50"). Issue 16.4.
+    assert len(table) == 11
+    assert not {"SpecSDSS", "NEDz", "APASS", "UCAC4"} & set(table["catalog"])
+    beyond = table.meta["beyond_radius"]
+    assert beyond["APASS"] == pytest.approx((51.26851918086604, 2.0))
+    assert beyond["SpecSDSS"] == pytest.approx((80.10874356005509, 50.0))
+    assert set(beyond) == {"SpecSDSS", "NEDz", "APASS", "UCAC4"}
+    assert table["distance"].max() == pytest.approx(16.550353082872395)  # PTFpc, radius 50"
     assert table.colnames == ["catalog", "catshtm_name", "ra", "dec", "coord", "distance"]
     assert table["distance"].unit == u.arcsec and table["ra"].unit == u.deg
     assert np.all(np.diff(np.asarray(table["distance"])) >= 0)
@@ -118,9 +127,8 @@ def test_query_nearest_all(catshtm_client, catshtm_server):
     assert table["distance"][0] == pytest.approx(0.04247469148586401, rel=1e-12)
     rows = dict(zip(table["catalog"], table["catshtm_name"], strict=True))
     assert rows["2MASS"] == "TMASS" and rows["SDSS/DR10"] == "SDSSDR10"
-    spec = table[list(table["catalog"]).index("SpecSDSS")]
-    assert spec["distance"] == pytest.approx(80.10874356005509)
-    assert spec["coord"].ra.deg == pytest.approx(357.74123)
+    wise = table[list(table["catalog"]).index("WISE")]
+    assert wise["distance"] == pytest.approx(0.39971628476884563)
     # no radius sent: the service uses each catalog's default
     assert _catshtm_requests(catshtm_server) == [
         ("crossmatch_all", {"ra": "357.73373", "dec": "14.20514"})]
@@ -147,14 +155,12 @@ def test_query_nearest_radius_is_sent(object_client, object_server):
 
 
 # ---------------------------------------------------------------------------------- redshift
-def test_redshift_spectroscopic_first(catshtm_client):
-    z = catshtm_client.get_redshift(TARGET)
-    assert isinstance(z, Redshift)
-    # SpecSDSS (80.109") and NEDz (80.139") both have one: the nearer, spectroscopic
-    assert (z.catalog, z.column, z.spectroscopic) == ("SpecSDSS", "z", True)
-    assert z.z == pytest.approx(0.1006335) and z.error == pytest.approx(2.059375e-05)
-    assert z.separation.to_value(u.arcsec) == pytest.approx(80.10874356005509)
-    assert float(z) == z.z
+def test_redshift_applies_the_documented_radius(catshtm_client):
+    # The service answered SpecSDSS at 80.109" and NEDz at 80.139": both beyond their 50"
+    # radius, so no redshift, and the warning says how far the nearest one was (16.4).
+    with pytest.warns(NoResultsWarning, match=r"the nearest SpecSDSS source is 80.11 arcsec "
+                                              r"away, beyond its 50 arcsec radius"):
+        assert catshtm_client.get_redshift(TARGET) is None
     # NEDz alone was not recorded: the offline service has no NEDz source there
     with pytest.warns(NoResultsWarning, match="no catalog gives a redshift"):
         assert catshtm_client.get_redshift(TARGET, catalogs="NEDz") is None
@@ -162,6 +168,7 @@ def test_redshift_spectroscopic_first(catshtm_client):
 
 def test_redshift_choice_on_handmade_catalogs(object_client):
     z = object_client.get_redshift("ZTF20aaelulu", radius=30 * u.arcsec)
+    assert isinstance(z, Redshift) and float(z) == z.z
     assert (z.catalog, z.spectroscopic, z.z) == ("SpecSDSS", True, 0.0341)
     assert z.error == 1.5e-5 and z.separation.to_value(u.arcsec) == pytest.approx(2.0)
     # without a spectroscopic catalog, the photometric redshift of Cosmos

@@ -235,3 +235,17 @@ def test_bad_arguments(elulu):
         plot_lightcurve(Table(elulu))
     with pytest.raises(ValueError, match="magnitudes"):
         plot_lightcurve(elulu, magnitudes="absolute")
+
+
+def test_apparent_legend_lists_only_bands_with_points(elulu):
+    # Issue 16.14: the apparent plot draws no upper limits, so a band that has only upper
+    # limits (here r, its detections removed) has no point and no legend entry.
+    only_g = elulu[~((np.asarray(elulu["band"]) == "r") & (np.asarray(elulu["kind"])
+                                                            == "detection"))]
+    assert set(only_g.upper_limits()["band"]) >= {"r"}
+    labels = [t.get_text() for t in plot_lightcurve(only_g, magnitudes="apparent")
+              .get_legend().get_texts()]
+    assert labels[0] == "g" and "r" not in labels
+    # the difference plot draws r's limits: r is in its legend
+    labels = [t.get_text() for t in plot_lightcurve(only_g).get_legend().get_texts()]
+    assert labels[:2] == ["g", "r"]

@@ -250,18 +250,18 @@ def test_ra_outside_0_360_wraps_like_astropy(client, server):
 
 @pytest.mark.parametrize(("kwargs", "what"), [
     ({"classifier": "no_such_classifier"}, "classifier"),
-    ({"classifier": "lc_classifier", "class_name": "NoSuchClass"}, "class"),
+    ({"classifier": "lc_classifier", "class_name": "NoSuchClass"}, "class_name"),
 ])
-def test_unknown_classifier_or_class_gives_an_empty_table_and_a_warning(client, server, kwargs,
-                                                                        what):
+def test_unknown_classifier_or_class_is_refused_before_the_list_request(client, server,
+                                                                       kwargs, what):
+    # Issue 16.5: checked against list_classifiers (once), never an empty table.
+    from alerce_astro.client.class_names import forget_class_names
+
+    forget_class_names()  # the list is kept an hour per server: ask this one again
     count("bad inputs tried")
-    with pytest.warns(NoResultsWarning):
-        table = client.query_objects(**kwargs)
-    assert len(table) == 0
-    assert {"oid", "meanra", "class", "probability"} <= set(table.colnames)
-    assert table["meanra"].unit == u.deg
-    sent = dict(parse_qsl(server.requests[0]["query"]))
-    assert sent[what] == kwargs[what if what == "classifier" else "class_name"]
+    with pytest.raises(InvalidQueryError, match=f"{what}=.* is not a"):
+        client.query_objects(**kwargs)
+    assert [r["path"].rsplit("/v1", 1)[-1] for r in server.requests] == ["/classifiers/"]
 
 
 def test_unknown_classifier_of_an_object_gives_an_empty_table(client):

@@ -239,7 +239,9 @@ def test_threads_crossmatching_at_once_leave_the_warning_filters_as_they_were(
     assert after == before
     assert "a later warning" in [str(w.message) for w in caught]
     assert len(found) == 6 * 3 * 4
-    assert sum(1 for f in found if f is None) == 6 * 3  # the empty sky has no redshift
+    # Neither the empty sky nor CONE has a redshift: the recorded SpecSDSS and NEDz sources
+    # lie 80" away, beyond their 50" radius (issue 16.4).
+    assert sum(1 for f in found if f is None) == 6 * 3 * 2
 
 
 def test_get_redshift_warns_only_its_own_warning(catshtm_server, tmp_path):

@@ -71,7 +71,19 @@ def test_scaling_per_panel(stamps, close_figures):
             assert (norm.vmin, norm.vmax) == pytest.approx((-limit, limit))
             assert ax.images[0].get_cmap().name.startswith(style.DIFFERENCE_CMAP)
         else:
-            assert (norm.vmin, norm.vmax) == pytest.approx((vmin, vmax))
+            # Issue 16.14: bright sources are not clipped flat white. The scale reaches the
+            # brightest pixel; the z-scale range takes the first 80% of the colour map.
+            top = float(finite.max())
+            assert top > vmax
+            assert (norm.vmin, norm.vmax) == pytest.approx((vmin, top))
+            assert float(norm(vmax)) == pytest.approx(0.8, abs=1e-6)
+            assert float(norm(top)) == pytest.approx(1.0)
+            shown = np.asarray(norm(finite))
+            bright = np.sort(finite[finite > vmax])
+            assert np.all(np.diff(np.asarray(norm(bright))) >= 0)
+            # a linear z-scale made every pixel above vmax white; now only the brightest
+            assert (shown >= 0.999).sum() <= 2 < 10 < (finite > vmax).sum()
+            assert len(bright) > 10 and len(np.unique(np.round(norm(bright), 4))) > 10
             assert ax.images[0].get_cmap().name.startswith(style.IMAGE_CMAP)
     # the three panels have their own scales
     assert len({round(float(ax.images[0].norm.vmax), 3) for ax in fig.axes}) == 3
@@ -87,10 +99,27 @@ def test_marker_and_titles(stamps, close_figures):
         assert (x, y) == pytest.approx((31.0, 31.0), abs=1e-6)
         assert circles[0].get_edgecolor()[:3] == pytest.approx(
             matplotlib.colors.to_rgb(style.TARGET_COLOR))
-        assert ax.get_title() == f"{kind} (r band)\n2021-11-22 13:12 UTC"
+        # Issue 16.14: the template is a reference image, not of the alert's date; this
+        # real alert is a negative subtraction (isdiffpos -1), said on the difference.
+        date = "reference image" if kind == "Template" else "2021-11-22 13:12 UTC"
+        note = ("\nnegative subtraction: fainter than the template" if kind == "Difference"
+                else "")
+        assert ax.get_title() == f"{kind} (r band)\n{date}{note}"
     assert fig._suptitle.get_text() == f"{OID}  candid {EARLY}"
     without = plot_stamps(stamps, marker=False)
     assert not any(isinstance(p, Circle) for ax in without.axes for p in ax.patches)
+
+
+def test_negative_subtraction_is_noted(stamps, close_figures):
+    from alerce_astro.stamps import StampSet
+
+    assert int(stamps.meta["isdiffpos"]) == -1  # the real alert faded
+    brightened = StampSet(*stamps, meta=dict(stamps.meta, isdiffpos=1))
+    assert "negative" not in plot_stamps(brightened).axes[2].get_title()
+    titles = [ax.get_title() for ax in plot_stamps(stamps).axes]
+    assert titles[2] == ("Difference (r band)\n2021-11-22 13:12 UTC\nnegative subtraction: "
+                         "fainter than the template")
+    assert "negative" not in titles[0] + titles[1]
 
 
 def test_subpixel_marker_follows_the_reference(alerts_client, close_figures):

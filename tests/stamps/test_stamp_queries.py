@@ -170,7 +170,7 @@ def test_payload(alerts_client, alerts_server):
 
 
 def test_unknown_object_and_unknown_or_foreign_candid(alerts_client):
-    with pytest.raises(ObjectNotFoundError, match="ZTF99aaaaaaa: no such object"):
+    with pytest.raises(ObjectNotFoundError, match="no object ZTF99aaaaaaa at ALeRCE"):
         alerts_client.get_stamps("ZTF99aaaaaaa")
     with pytest.raises(ObjectNotFoundError, match="no alert with candid 1234"):
         alerts_client.get_stamps(OID, candid=1234)
