@@ -35,7 +35,7 @@ from ..cache import ResponseCache, request_key
 from ..exceptions import InvalidQueryError, NoResultsWarning, ResponseFormatError
 from ..surveys import get_survey
 from ..transport import RequestSettings, Transport, parse_json
-from ..validation import parse_coordinates
+from ..validation import check_setting, check_url, parse_coordinates
 
 __all__ = ["AlerceBase"]
 
@@ -68,6 +68,12 @@ class AlerceBase(BaseQuery):
         self.survey = get_survey("ztf" if survey is None else survey)
         self.service = service_for(self.survey)
         self._urls = _checked_urls(urls)
+        # Checked here, where they are given, not at the first request (issue 17.7).
+        given = {"timeout": timeout, "row_limit": row_limit, "page_size": page_size,
+                 "max_retries": max_retries, "max_workers": max_workers}
+        for name, value in given.items():
+            if value is not None:
+                check_setting(name, value)
         self.timeout = timeout
         self.row_limit = row_limit
         self.page_size = page_size
@@ -128,11 +134,16 @@ class AlerceBase(BaseQuery):
         token = self._token if self._token is not None else (conf.token or None)
         urls = self.urls
         hosts = frozenset(urlsplit(urls[api]).hostname for api in self.service.token_apis)
+        if timeout is not None:
+            check_setting("timeout", timeout)
+        # conf items are checked when set; these also catch a bad configuration file.
         return RequestSettings(
-            timeout=float(self._setting("timeout", timeout)),
-            max_retries=int(self._setting("max_retries")),
-            backoff_factor=float(conf.backoff_factor),
-            max_retry_delay=float(conf.max_retry_delay),
+            timeout=check_setting("timeout", self._setting("timeout", timeout)),
+            max_retries=check_setting("max_retries", self._setting("max_retries")),
+            backoff_factor=check_setting("backoff_factor", conf.backoff_factor,
+                                         where="conf."),
+            max_retry_delay=check_setting("max_retry_delay", conf.max_retry_delay,
+                                          where="conf."),
             token=token, token_hosts=hosts)
 
     def _cache_for(self, cache, *, static=False):
@@ -286,6 +297,8 @@ def _checked_urls(urls):
         hint = f" ({'; '.join(renamed)})" if renamed else ""
         raise InvalidQueryError(f"urls has unknown services {unknown}{hint}; use keys among "
                                 f"{list(API_SERVERS)}")
+    for name, url in urls.items():
+        check_url(url, argument=f"urls[{name!r}]")
     return urls
 
 
