@@ -4,6 +4,7 @@ their statistics, probabilities and features, the classifiers, and explorer link
 """
 
 import warnings
+from functools import partial
 
 import numpy as np
 from astropy import units as u
@@ -83,7 +84,9 @@ class ObjectQueries(AlerceBase):
         route = self._route("object", oid=oid)
         if get_query_payload:
             return self._payload(route)
-        data, meta = self._get_json(route, what="object", expect=dict, cache=cache)
+        # Checked before caching: the record of this object, not {} or another's.
+        data, meta = self._get_json(route, what="object", expect=dict, cache=cache,
+                                    parse=partial(self.service.parse_object, oid=oid))
         schema = self.service.columns.OBJECT.without("class", "classifier", "probability")
         return _with_coord(schema.table([data], meta=meta))
 
