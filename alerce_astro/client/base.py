@@ -20,6 +20,8 @@ A part never reaches into another part's privates: it calls its public methods t
 """
 
 import contextlib
+import functools
+import inspect
 import warnings
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -35,7 +37,7 @@ from ..cache import ResponseCache, request_key
 from ..exceptions import InvalidQueryError, NoResultsWarning, ResponseFormatError
 from ..surveys import get_survey
 from ..transport import RequestSettings, Transport, parse_json
-from ..validation import check_setting, check_url, parse_coordinates
+from ..validation import check_bool, check_setting, check_url, parse_coordinates
 
 __all__ = ["AlerceBase"]
 
@@ -57,6 +59,20 @@ class AlerceBase(BaseQuery):
     InvalidQueryError
         For an unknown survey, a survey no API adapter serves yet, or unknown ``urls`` keys.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        # Every boolean argument of every public method accepts only True and False (issue
+        # 17.9: forced_photometry="no" was taken as true), checked in one place for all the
+        # parts of the client, those written later included.
+        super().__init_subclass__(**kwargs)
+        for name in dir(cls):
+            method = getattr(cls, name, None)
+            if name.startswith("_") or not inspect.isfunction(method) \
+                    or getattr(method, "_checks_booleans", False):
+                continue
+            flags = _boolean_parameters(method)
+            if flags:
+                setattr(cls, name, _checking_booleans(method, flags))
 
     def __init__(self, *, survey=None, urls=None, timeout=None, row_limit=None,
                  page_size=None, max_retries=None, max_workers=None, token=None,
@@ -280,6 +296,37 @@ class AlerceBase(BaseQuery):
                 "retrieved": _utc_now_isot()}
         meta.update(extra)
         return meta
+
+
+#: Boolean arguments whose None means "the default" (the cache setting, a progress bar shown
+#: when someone can see it).
+_OPTIONAL_BOOLEANS = frozenset({"cache", "progress"})
+
+
+def _boolean_parameters(function):
+    """``{name: (position or None, None allowed)}`` of the boolean parameters of a method: those
+    with a True/False default, and `_OPTIONAL_BOOLEANS`."""
+    flags = {}
+    for index, param in enumerate(inspect.signature(function).parameters.values()):
+        optional = param.name in _OPTIONAL_BOOLEANS and param.default is None
+        if isinstance(param.default, bool) or optional:
+            positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
+            flags[param.name] = (index if positional else None, optional)
+    return flags
+
+
+def _checking_booleans(function, flags):
+    @functools.wraps(function)
+    def method(*args, **kwargs):
+        for name, (position, optional) in flags.items():
+            if name in kwargs:
+                check_bool(kwargs[name], argument=name, allow_none=optional)
+            elif position is not None and position < len(args):
+                check_bool(args[position], argument=name, allow_none=optional)
+        return function(*args, **kwargs)
+
+    method._checks_booleans = True
+    return method
 
 
 def _checked_urls(urls):
