@@ -20,6 +20,7 @@ A part never reaches into another part's privates: it calls its public methods t
 """
 
 import contextlib
+import contextvars
 import functools
 import inspect
 import warnings
@@ -269,7 +270,7 @@ class AlerceBase(BaseQuery):
         meta["oid"] = oid
         table = self._with_object_id(schema.table(data or [], meta=meta), oid)
         if not len(table) and warn_empty:
-            warnings.warn(f"no {what} for {oid}", NoResultsWarning)
+            warn(f"no {what} for {oid}", NoResultsWarning)
         return table
 
     def _band_column(self, codes):
@@ -296,6 +297,30 @@ class AlerceBase(BaseQuery):
                 "retrieved": _utc_now_isot()}
         meta.update(extra)
         return meta
+
+
+#: Warning categories the current call says nothing of. A context variable (per thread and
+#: task), because `warnings.catch_warnings` swaps the process-wide filter list and corrupts it
+#: when threads overlap (issue 17.2): a method that calls another and handles its empty
+#: result itself silences the other's warning with `silenced`, and the warnings of the
+#: client go through `warn`.
+_SILENCED = contextvars.ContextVar("alerce_astro_silenced", default=())
+
+
+@contextlib.contextmanager
+def silenced(*categories):
+    """Say nothing of warnings of these categories given through `warn`, in this context."""
+    token = _SILENCED.set(_SILENCED.get() + tuple(categories))
+    try:
+        yield
+    finally:
+        _SILENCED.reset(token)
+
+
+def warn(message, category):
+    """`warnings.warn`, unless the category is `silenced` here."""
+    if not issubclass(category, _SILENCED.get()):
+        warnings.warn(message, category, stacklevel=3)
 
 
 #: Boolean arguments whose None means "the default" (the cache setting, a progress bar shown
