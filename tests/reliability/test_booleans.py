@@ -70,3 +70,20 @@ def test_the_wrapped_methods_keep_their_names_signatures_and_docs():
     assert method.__name__ == "get_lightcurve"
     assert "forced_photometry" in inspect.signature(method).parameters
     assert "Parameters" in method.__doc__
+
+
+# Candids written with digits that are not ASCII (superscripts, Arabic-Indic, full-width):
+# str.isdigit() says yes and int() reads some of them, so each path must refuse them itself.
+@pytest.mark.parametrize("candid", ["\u00b9\u00b2\u00b3", "1\u00b23", "\u0661\u0662\u0663",
+                                    "\uff11\uff12\uff13", "1101542291015015004\u00b2"])
+@pytest.mark.parametrize("method", ["get_stamps", "get_images", "plot_stamps", "get_avro_info"])
+def test_candids_with_non_ascii_digits_are_a_clear_error_on_every_path(client, server, method,
+                                                                       candid):
+    count("bad inputs tried")
+    call = getattr(client, method)
+    with pytest.raises(InvalidQueryError, match=r"candid must be a detection id"):
+        if method == "get_avro_info":
+            call(candid, oid=OID)
+        else:
+            call(OID, candid=candid)
+    assert server.requests == []
