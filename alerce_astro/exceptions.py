@@ -20,6 +20,7 @@ __all__ = [
     "ObjectNotFoundError",
     "ServiceUnavailableError",
     "ResponseFormatError",
+    "TokenRefusedError",
     "AlerceWarning",
     "CacheWarning",
 ]
@@ -36,6 +37,12 @@ class ServiceUnavailableError(RemoteServiceError):
 class ResponseFormatError(RemoteServiceError):
     """The service answered something that is not the documented format (bad JSON, an error
     string with status 200, an HTML page, an undecodable stamp)."""
+
+
+class TokenRefusedError(RemoteServiceError):
+    """The service refused the ``AUTH-TOKEN`` given to the client (expired, invalid or without
+    the permission): a 401 or 403 to a request that carried it, or a 500 that the same request
+    without the token does not give. Never retried; the message never shows the token."""
 
 
 class AlerceWarning(UserWarning):

@@ -30,7 +30,7 @@ import re
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
@@ -49,6 +49,7 @@ from .exceptions import (
     RemoteServiceError,
     ResponseFormatError,
     ServiceUnavailableError,
+    TokenRefusedError,
 )
 
 __all__ = ["Transport", "RequestSettings", "Answer", "parse_json", "server_message"]
@@ -211,6 +212,8 @@ class Transport:
     def _fetch(self, url, params, settings, headers, dialect):
         shown = _shown_url(url, params)
         last_problem, last_delay = None, 0.0
+        token_sent = bool(settings.token) and urlsplit(url).hostname in settings.token_hosts
+        probed = False
         for attempt in range(settings.max_retries + 1):
             if attempt:
                 time.sleep(last_delay)
@@ -225,6 +228,17 @@ class Transport:
                 raise InvalidQueryError(
                     f"GET {shown}: the request cannot be sent ({type(exc).__name__}); check the "
                     f"service URLs given to the client") from None
+            if token_sent and response.status_code in (401, 403):
+                raise _token_refused(shown, response.status_code, body, response.headers,
+                                     dialect)
+            if token_sent and response.status_code == 500 and not probed:
+                # ALeRCE's token library answers 500 to an expired token on most routes: the
+                # same request without the token tells a refused token from an outage, once.
+                probed = True
+                without = self._status_without_token(url, params, settings, headers)
+                if without is not None and without < 500:
+                    raise _token_refused(shown, 500, body, response.headers, dialect,
+                                         without=without)
             if response.status_code in RETRY_STATUSES:
                 last_problem = (f"HTTP {response.status_code}: "
                                 f"{dialect.message(body, response.headers)}")
@@ -240,6 +254,14 @@ class Transport:
             return Answer(response.url, response.status_code, dict(response.headers), body)
         raise ServiceUnavailableError(
             f"GET {shown} failed after {settings.max_retries + 1} tries: {last_problem}")
+
+    def _status_without_token(self, url, params, settings, headers):
+        """The status of one try of the request without the token (None if it failed)."""
+        try:
+            response, _ = self._send(url, params, replace(settings, token=None), headers)
+        except requests.exceptions.RequestException:
+            return None
+        return response.status_code
 
     def _send(self, url, params, settings, headers):
         """
@@ -639,6 +661,21 @@ def _error_for(status, shown, body, headers, dialect):
     if status in (401, 403):
         return RemoteServiceError(message + " (check the AUTH-TOKEN given to the client)")
     return RemoteServiceError(message)
+
+
+def _token_refused(shown, status, body, headers, dialect, *, without=None):
+    said = dialect.message(body, headers)
+    if without is None:
+        what = "refused" if status == 401 else "does not give access with"
+        return TokenRefusedError(
+            f"GET {shown}: HTTP {status}: {said}: the service {what} the AUTH-TOKEN given to "
+            f"the client (expired, invalid or without permission; the token is not shown): "
+            f"give a valid token, or none for anonymous access")
+    return TokenRefusedError(
+        f"GET {shown}: HTTP 500 with the AUTH-TOKEN given to the client and HTTP {without} "
+        f"without it: the service refused the token (ALeRCE's ZTF API answers 500 to an "
+        f"expired or invalid token on this route; the token is not shown): give a valid "
+        f"token, or none for anonymous access")
 
 
 def parse_json(answer, *, expect=(dict, list), what="answer"):

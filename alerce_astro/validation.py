@@ -13,9 +13,10 @@ from astropy.coordinates.errors import ConvertError
 from astropy.time import Time
 
 from .exceptions import InvalidQueryError
+from .settings import check_setting, check_url
 
 __all__ = ["parse_radius", "parse_coordinates", "parse_range", "parse_mjd", "check_choice",
-           "check_int", "check_probability", "check_bool"]
+           "check_int", "check_probability", "check_bool", "check_setting", "check_url"]
 
 
 def parse_radius(radius, *, argument="radius", maximum=10 * u.deg):
@@ -330,3 +331,4 @@ def check_bool(value, *, argument, allow_none=False):
         return bool(value)
     accepted = "True, False or None" if allow_none else "True or False"
     raise InvalidQueryError(f"{argument} must be {accepted}, got {value!r}")
+

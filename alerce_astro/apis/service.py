@@ -104,6 +104,17 @@ class Service:
 
     # Bodies, checked in the transport's parse step (before caching).
     @staticmethod
+    def parse_object(answer, *, oid):
+        """One object's record (the ``object`` route): a JSON object whose ``oid`` is the one
+        asked for (`alerce_astro.apis.answers.check_record`); APIs add the keys their route
+        always sends."""
+        from ..transport import parse_json
+        from .answers import check_record
+
+        return check_record(parse_json(answer, expect=dict, what="object"), url=answer.url,
+                            what="object", id_key="oid", expected=oid)
+
+    @staticmethod
     def parse_lightcurve(answer):
         """An object's photometry body (the ``lightcurve`` route)."""
         raise NotImplementedError

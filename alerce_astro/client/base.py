@@ -20,6 +20,9 @@ A part never reaches into another part's privates: it calls its public methods t
 """
 
 import contextlib
+import contextvars
+import functools
+import inspect
 import warnings
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -40,7 +43,7 @@ from ..exceptions import (
 )
 from ..surveys import get_survey, survey_of_oid
 from ..transport import RequestSettings, Transport, parse_json
-from ..validation import parse_coordinates
+from ..validation import check_bool, check_setting, check_url, parse_coordinates
 from .not_found import object_not_found
 
 __all__ = ["AlerceBase"]
@@ -64,6 +67,20 @@ class AlerceBase(BaseQuery):
         For an unknown survey, a survey no API adapter serves yet, or unknown ``urls`` keys.
     """
 
+    def __init_subclass__(cls, **kwargs):
+        # Every boolean argument of every public method accepts only True and False (issue
+        # 17.9: forced_photometry="no" was taken as true), checked in one place for all the
+        # parts of the client, those written later included.
+        super().__init_subclass__(**kwargs)
+        for name in dir(cls):
+            method = getattr(cls, name, None)
+            if name.startswith("_") or not inspect.isfunction(method) \
+                    or getattr(method, "_checks_booleans", False):
+                continue
+            flags = _boolean_parameters(method)
+            if flags:
+                setattr(cls, name, _checking_booleans(method, flags))
+
     def __init__(self, *, survey=None, urls=None, timeout=None, row_limit=None,
                  page_size=None, max_retries=None, max_workers=None, token=None,
                  cache_location=None):
@@ -78,6 +95,12 @@ class AlerceBase(BaseQuery):
         self._other_surveys = {}
         self.service = service_for(self.survey)
         self._urls = _checked_urls(urls)
+        # Checked here, where they are given, not at the first request (issue 17.7).
+        given = {"timeout": timeout, "row_limit": row_limit, "page_size": page_size,
+                 "max_retries": max_retries, "max_workers": max_workers}
+        for name, value in given.items():
+            if value is not None:
+                check_setting(name, value)
         self.timeout = timeout
         self.row_limit = row_limit
         self.page_size = page_size
@@ -139,11 +162,16 @@ class AlerceBase(BaseQuery):
         token = self._token if self._token is not None else (conf.token or None)
         urls = self.urls
         hosts = frozenset(urlsplit(urls[api]).hostname for api in self.service.token_apis)
+        if timeout is not None:
+            check_setting("timeout", timeout)
+        # conf items are checked when set; these also catch a bad configuration file.
         return RequestSettings(
-            timeout=float(self._setting("timeout", timeout)),
-            max_retries=int(self._setting("max_retries")),
-            backoff_factor=float(conf.backoff_factor),
-            max_retry_delay=float(conf.max_retry_delay),
+            timeout=check_setting("timeout", self._setting("timeout", timeout)),
+            max_retries=check_setting("max_retries", self._setting("max_retries")),
+            backoff_factor=check_setting("backoff_factor", conf.backoff_factor,
+                                         where="conf."),
+            max_retry_delay=check_setting("max_retry_delay", conf.max_retry_delay,
+                                          where="conf."),
             token=token, token_hosts=hosts)
 
     def _cache_for(self, cache, *, static=False):
@@ -286,7 +314,7 @@ class AlerceBase(BaseQuery):
         meta["oid"] = oid
         table = self._with_object_id(schema.table(data or [], meta=meta), oid)
         if not len(table) and warn_empty:
-            warnings.warn(f"no {what} for {oid}", NoResultsWarning)
+            warn(f"no {what} for {oid}", NoResultsWarning)
         return table
 
     def _band_column(self, codes):
@@ -315,6 +343,61 @@ class AlerceBase(BaseQuery):
         return meta
 
 
+#: Warning categories the current call says nothing of. A context variable (per thread and
+#: task), because `warnings.catch_warnings` swaps the process-wide filter list and corrupts it
+#: when threads overlap (issue 17.2): a method that calls another and handles its empty
+#: result itself silences the other's warning with `silenced`, and the warnings of the
+#: client go through `warn`.
+_SILENCED = contextvars.ContextVar("alerce_astro_silenced", default=())
+
+
+@contextlib.contextmanager
+def silenced(*categories):
+    """Say nothing of warnings of these categories given through `warn`, in this context."""
+    token = _SILENCED.set(_SILENCED.get() + tuple(categories))
+    try:
+        yield
+    finally:
+        _SILENCED.reset(token)
+
+
+def warn(message, category):
+    """`warnings.warn`, unless the category is `silenced` here."""
+    if not issubclass(category, _SILENCED.get()):
+        warnings.warn(message, category, stacklevel=3)
+
+
+#: Boolean arguments whose None means "the default" (the cache setting, a progress bar shown
+#: when someone can see it).
+_OPTIONAL_BOOLEANS = frozenset({"cache", "progress"})
+
+
+def _boolean_parameters(function):
+    """``{name: (position or None, None allowed)}`` of the boolean parameters of a method: those
+    with a True/False default, and `_OPTIONAL_BOOLEANS`."""
+    flags = {}
+    for index, param in enumerate(inspect.signature(function).parameters.values()):
+        optional = param.name in _OPTIONAL_BOOLEANS and param.default is None
+        if isinstance(param.default, bool) or optional:
+            positional = param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
+            flags[param.name] = (index if positional else None, optional)
+    return flags
+
+
+def _checking_booleans(function, flags):
+    @functools.wraps(function)
+    def method(*args, **kwargs):
+        for name, (position, optional) in flags.items():
+            if name in kwargs:
+                check_bool(kwargs[name], argument=name, allow_none=optional)
+            elif position is not None and position < len(args):
+                check_bool(args[position], argument=name, allow_none=optional)
+        return function(*args, **kwargs)
+
+    method._checks_booleans = True
+    return method
+
+
 def _checked_urls(urls):
     """The ``urls`` given, their keys checked (the former service names get a hint)."""
     if urls is None:
@@ -330,6 +413,8 @@ def _checked_urls(urls):
         hint = f" ({'; '.join(renamed)})" if renamed else ""
         raise InvalidQueryError(f"urls has unknown services {unknown}{hint}; use keys among "
                                 f"{list(API_SERVERS)}")
+    for name, url in urls.items():
+        check_url(url, argument=f"urls[{name!r}]")
     return urls
 
 

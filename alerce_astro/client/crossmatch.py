@@ -20,7 +20,7 @@ from ..crossmatch.catalogs import find_catalog as _find_catalog
 from ..crossmatch.result import CrossmatchResult, Redshift
 from ..exceptions import InvalidQueryError, NoResultsWarning, RemoteServiceError
 from ..validation import parse_radius
-from .base import AlerceBase
+from .base import AlerceBase, silenced, warn
 
 __all__ = ["CrossmatchQueries"]
 
@@ -120,8 +120,8 @@ class CrossmatchQueries(AlerceBase):
             return result
         if not result.nsources:
             where = ", ".join(c.display_name for c in chosen) if chosen else "any catalog"
-            warnings.warn(f"no source in {where} within {radius.to(u.arcsec):.4g} of "
-                          f"{_where(coord, oid)}", NoResultsWarning)
+            warn(f"no source in {where} within {radius.to(u.arcsec):.4g} of "
+                 f"{_where(coord, oid)}", NoResultsWarning)
         return result
 
     # ----------------------------------------------------------------------------------------
@@ -317,8 +317,8 @@ class CrossmatchQueries(AlerceBase):
                 note = f"{self.survey.title} template stamp"
         if sources is None and catalogs is not False and image is not None:
             search = radius if radius is not None else image_radius(image, details.coord)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", NoResultsWarning)  # an empty field is fine
+            with silenced(NoResultsWarning):  # an empty field is fine (never catch_warnings:
+                # it swaps the process-wide filters, and this can run in threads)
                 sources = self.query_catalogs(details.coord, radius=search, catalogs=catalogs,
                                               cache=cache)
         return plot_finder_chart(details, image=image, radius=radius, sources=sources, ax=ax,
@@ -333,8 +333,7 @@ class CrossmatchQueries(AlerceBase):
         ra, dec = _float_or_none(obj["meanra"][0]), _float_or_none(obj["meandec"][0])
         if ra is None or dec is None:
             raise InvalidQueryError(f"{oid} has no mean position: give its coordinates")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NoResultsWarning)
+        with silenced(NoResultsWarning):  # a chart without magnitudes is fine
             stats = self.query_magstats(oid, cache=cache)
         # LSST's diaObject summary has fluxes, no mean magnitudes: the chart shows none.
         means = ({str(row["band"]): _float_or_none(row["magmean"]) for row in stats}

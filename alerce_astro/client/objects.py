@@ -3,8 +3,8 @@ The object part of `~alerce_astro.AlerceClass`: objects by id, by criteria and b
 their statistics, probabilities and features, the classifiers, and explorer links.
 """
 
-import json
 import warnings
+from functools import partial
 
 import numpy as np
 from astropy import units as u
@@ -12,8 +12,8 @@ from astropy.coordinates import SkyCoord
 from astropy.table import Column, vstack
 
 from .. import conf
+from ..apis.paging import sort_rows
 from ..exceptions import (
-    AlerceWarning,
     InvalidQueryError,
     MaxResultsWarning,
     NoResultsWarning,
@@ -91,7 +91,9 @@ class ObjectQueries(MultisurveyQueries):
         route = self._route("object", oid=oid)
         if get_query_payload:
             return self._payload(route)
-        data, meta = self._get_json(route, what="object", expect=dict, cache=cache)
+        # Checked before caching: the record of this object, not {} or another's.
+        data, meta = self._get_json(route, what="object", expect=dict, cache=cache,
+                                    parse=partial(self.service.parse_object, oid=oid))
         schema = self.service.columns.OBJECT.without("class", "classifier", "probability")
         return _with_coord(schema.table([data], meta=meta))
 
@@ -362,12 +364,19 @@ class ObjectQueries(MultisurveyQueries):
         (a row repeated across pages is kept once)."""
         pager = self.service.pager
         route = self._route("objects")
+        # Ties in the order are ordered differently on every page by the service: the plan
+        # pages on a unique order and sorts locally, or reads a cut result in one page.
+        plan = getattr(self.service.quirks, "paging_plan", None)
+        local_order = None
+        if plan is not None:
+            params, size, local_order = plan(params, limit=limit, size=size,
+                                             max_page_size=pager.max_page_size)
         cursor = pager.start(size)
         first = route.with_params(params + cursor.params())
         if get_query_payload:
             return self._payload(first)
         meta = self._meta(first)
-        rows, seen = [], set()
+        rows = []
 
         def parse(answer):
             return pager.check(parse_json(answer, expect=dict, what="object list"),
@@ -377,21 +386,19 @@ class ObjectQueries(MultisurveyQueries):
             page_route = route.with_params(params + cursor.params())
             envelope, _ = self._get_json(page_route, what="object list", expect=dict,
                                          cache=cache, parse=parse)
-            items = cursor.read(envelope, url=page_route.url)
-            before, page = len(rows), cursor.page
-            for item in items:
-                key = json.dumps(item, sort_keys=True, default=str)
-                if key not in seen:  # a row repeated across pages is kept once
-                    seen.add(key)
-                    rows.append(item)
-            full = limit != -1 and len(rows) >= limit
-            if full or not cursor.advance(received=len(rows)):
+            cursor.read(envelope, url=page_route.url)
+            page = cursor.page
+            rows.extend(cursor.new_items)  # a row repeated across pages is kept once
+            # The cursor ends endless or looping pages itself, with a warning.
+            more = cursor.advance()
+            if not more or (limit != -1 and len(rows) >= limit):
                 break
-            if len(rows) == before:  # a whole page of rows already received
-                warnings.warn(f"page {page} of {route.url} repeated rows already received: "
-                              f"the service does not page this query; stopping at "
-                              f"{len(rows)} rows, which may not be all", AlerceWarning)
-                break
+        if local_order is not None:
+            column, descending = local_order
+            rows = sort_rows(rows, column, descending=descending)
+            meta["order"] = (f"{column} {'DESC' if descending else 'ASC'}, ties by oid "
+                             f"(paged by oid and sorted here: the service orders tied "
+                             f"{column} values differently on each page)")
         total = cursor.total
         cut = limit != -1 and (len(rows) > limit or (
             len(rows) == limit and (total is None or total > limit)))

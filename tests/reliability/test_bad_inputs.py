@@ -226,13 +226,14 @@ def test_bad_service_urls_fail_at_once_and_clearly(tmp_path):
 
     with pytest.raises(InvalidQueryError, match="unknown services"):
         AlerceClass(urls={"ztff": "https://x"})
-    for base in ("ftp://127.0.0.1/ztf/v1", "127.0.0.1/ztf/v1", "http://127.0.0.1:99999/ztf"):
+    # Refused where they are given (issue 17.7), naming the setting, before any request.
+    for base in ("ftp://127.0.0.1/ztf/v1", "127.0.0.1/ztf/v1", "http://127.0.0.1:99999/ztf",
+                 None, "", " http://127.0.0.1/ztf", "http://", "http://exa mple.org", 42):
         count("bad inputs tried")
-        client = AlerceClass(urls={"ztf_v1": base}, cache_location=tmp_path)
-        with pytest.raises(InvalidQueryError, match="cannot be sent"):
-            client.query_magstats(OID)
-        # Not a network failure: no retries were spent on it.
-        assert client._transport.requests_sent == 1
+        with pytest.raises(InvalidQueryError, match=r"urls\['ztf_v1'\]=.* http:// or https://"):
+            AlerceClass(urls={"ztf_v1": base}, cache_location=tmp_path)
+        with pytest.raises(InvalidQueryError, match=r"urls\['ztf_v1'\]"):
+            AlerceClass()(urls={"ztf_v1": base})
 
 
 # --------------------------------------------------------------------------------------------

@@ -270,3 +270,50 @@ def test_a_bulk_run_honours_the_callers_filters(server, tmp_path):
     assert sorted(strict.failed) == sorted(
         oid for oid in OIDS if len(quiet[oid]) == 0)
     assert all(isinstance(e, NoResultsWarning) for e in strict.failed.values())
+
+
+@pytest.fixture(scope="module")
+def finder_server(fixtures_dir):
+    from alerce_astro.offline import SampleServer
+
+    with SampleServer(data=[fixtures_dir / "recorded", fixtures_dir / "alerts",
+                            fixtures_dir / "catshtm"]) as server:
+        yield server
+
+
+def test_threads_drawing_finder_charts_leave_the_warning_filters_as_they_were(
+        finder_server, tmp_path):
+    """plot_finder silences the NoResultsWarning of the catalogs and magstats it asks for,
+    without warnings.catch_warnings (issue 17.2, client/crossmatch.py): an object without
+    magstats, and a field without catalog sources, from threads at once."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    client = AlerceClass(urls=finder_server.urls, cache_location=tmp_path)
+    oid = "ZTF18aaacpxm"  # an object of the alerts dataset, with stamps
+    image = client.get_stamps(oid).template
+    drawn = []
+
+    def work(i):
+        for _ in range(3):
+            ax = Figure().add_subplot(projection=image.wcs)
+            drawn.append(client.plot_finder(oid, image=image, ax=ax, cache=False))
+            drawn.append(client.plot_finder(oid, image=image, radius="5 arcsec", cache=False,
+                                            ax=Figure().add_subplot(projection=image.wcs)))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        before = _machinery()
+        errors = _overlapped(work, 6)
+        after = _machinery()
+        warnings.warn("a later warning", UserWarning)
+    assert errors == []
+    assert after == before
+    assert len(drawn) == 6 * 3 * 2
+    assert not [w for w in caught if issubclass(w.category, NoResultsWarning)]
+    assert "a later warning" in [str(w.message) for w in caught]
+    # the silenced warnings still reach a direct caller
+    with pytest.warns(NoResultsWarning, match="no source in any catalog"):
+        client.query_catalogs(EMPTY_SKY, radius=5 * u.arcsec)

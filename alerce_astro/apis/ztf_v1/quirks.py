@@ -8,8 +8,12 @@ Each rule is written once here, with the reason; the client applies them without
   (4 microarcseconds), and the client checks every row's separation itself.
 - **Stable pages.** Without ``order_by`` PostgreSQL returns rows in no fixed order, so
   LIMIT/OFFSET pages repeat some rows and skip others: `order_params` asks for ``order_by=oid``
-  (unique) when the user gave no order. Ordering by another column still has unstable ties;
-  the client keeps a repeated row once.
+  (unique) when the user gave no order. Ordering by another column has the same problem among
+  rows that tie (equal values, NULLs): each page orders them its own way (seen: 248 distinct of
+  272 rows, ``order_by=deltajd``), and the service takes one ``order_by`` column only, so no
+  tie-breaker can be added. `paging_plan` therefore pages a whole result (``row_limit=-1``) by
+  ``oid`` and sorts it locally, and reads a cut result in one page when it can (one query
+  orders its ties one way).
 - **The total cap.** ``count=true`` counts at most `TOTAL_CAP` rows: a total of 50001 means
   "at least 50001" (the pager reads it as a lower bound).
 - **Long id lists.** ``/objects/?oid=...`` takes any number of ids but a URL over about 8 kB
@@ -21,7 +25,7 @@ Each rule is written once here, with the reason; the client applies them without
 from ...surveys.ztf import FEATURE_FIDS
 
 __all__ = ["TOTAL_CAP", "ZERO_STAND_IN", "OIDS_PER_REQUEST", "MAX_PAGE_SIZE", "HIERARCHY",
-           "FEATURE_FIDS", "cone_params", "order_params"]
+           "FEATURE_FIDS", "UNIQUE_ORDERS", "cone_params", "order_params", "paging_plan"]
 
 #: The most ``count=true`` counts.
 TOTAL_CAP = 50001
@@ -32,6 +36,9 @@ OIDS_PER_REQUEST = 100
 #: The largest page the client asks for (the service has no maximum; bigger pages only make
 #: each request slower and a retry costlier).
 MAX_PAGE_SIZE = 10000
+
+#: ``order_by`` values that are unique per row: their pages never repeat or skip a row.
+UNIQUE_ORDERS = frozenset({"oid"})
 
 #: ALeRCE's hierarchical light-curve classifier: the top level and the classifier of each
 #: branch. ``lc_classifier`` gives the product of the two levels for each class.
@@ -84,3 +91,47 @@ def order_params(order_by=None, order_mode=None):
     if order_by is None:
         return [("order_by", "oid"), ("order_mode", "ASC")]
     return [("order_by", order_by), ("order_mode", order_mode or "ASC")]
+
+
+def paging_plan(params, *, limit, size, max_page_size=MAX_PAGE_SIZE):
+    """
+    How to page a list query so that no row is lost to ties in its order.
+
+    Parameters
+    ----------
+    params : list of (str, str)
+        The query's parameters, ``order_by``/``order_mode`` included.
+    limit : int
+        Rows wanted (-1: all).
+    size : int
+        Rows per page the caller would ask for.
+    max_page_size : int, optional
+        Largest page.
+
+    Returns
+    -------
+    params : list of (str, str)
+        What to send.
+    size : int
+        Rows per page.
+    local_order : (str, bool) or None
+        ``(column, descending)`` to sort the rows by once they are all in (they then come
+        paged by ``oid``), or None.
+
+    Examples
+    --------
+    >>> plan = paging_plan([("order_by", "deltajd"), ("order_mode", "ASC")], limit=-1, size=50)
+    >>> plan
+    ([('order_by', 'oid'), ('order_mode', 'ASC')], 50, ('deltajd', False))
+    >>> paging_plan([("order_by", "ndet"), ("order_mode", "DESC")], limit=300, size=50)[1:]
+    (300, None)
+    """
+    wire = dict(params)
+    order = wire.get("order_by")
+    if order is None or order in UNIQUE_ORDERS:
+        return params, size, None
+    if limit == -1:
+        others = [(k, v) for k, v in params if k not in ("order_by", "order_mode")]
+        return (others + order_params(), size,
+                (order, wire.get("order_mode", "ASC") == "DESC"))
+    return params, max(size, min(limit, max_page_size)), None

@@ -13,7 +13,7 @@ from ..stamps import columns as stamp_columns
 from ..stamps import parse as stamp_parse
 from ..stamps import routes as stamp_routes
 from . import columns, quirks, routes
-from .parse import parse_lightcurve
+from .parse import parse_lightcurve, parse_object
 
 __all__ = ["ZtfService", "SERVICE"]
 
@@ -33,6 +33,7 @@ class ZtfService(Service):
     criteria = routes.CRITERIA
     order_by_choices = routes.ORDER_BY_CHOICES
     order_modes = routes.ORDER_MODES
+    parse_object = staticmethod(parse_object)
     parse_lightcurve = staticmethod(parse_lightcurve)
     parse_forced_photometry = staticmethod(parse_forced_photometry)
     # Stamps.
