@@ -12,7 +12,6 @@ fetches an object's position, template stamp and catalog sources, then calls it.
 matplotlib is imported when the function runs, never at import.
 """
 
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,8 +239,6 @@ def image_and_wcs(image):
     ((5, 6), True)
     """
     from astropy.io import fits
-    from astropy.wcs import WCS, FITSFixedWarning
-
     if isinstance(image, (str, Path)):
         with fits.open(image) as hdul:
             data, wcs = image_and_wcs(hdul)
@@ -263,13 +260,14 @@ def image_and_wcs(image):
             f"image must be an NDData with a wcs, a (data, wcs) pair, an image HDU, an "
             f"HDUList or a FITS file name, got {type(image).__name__}")
     if isinstance(wcs, fits.Header):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FITSFixedWarning)
-            wcs = WCS(wcs)
+        wcs = _quiet_wcs(wcs)
     if wcs is None or not hasattr(wcs, "world_to_pixel") or not getattr(wcs, "has_celestial",
                                                                           False):
         raise InvalidQueryError("image has no celestial WCS: a finder chart needs one")
-    wcs = wcs.celestial
+    if wcs.naxis != 2:
+        # astropy's WCS copy (inside .celestial) swaps the warning filters itself: only
+        # taken when there is more than the celestial plane to drop.
+        wcs = wcs.celestial
     if data is None:
         raise InvalidQueryError("image has no data")
     data = np.ma.filled(np.ma.asarray(data, dtype=float), np.nan)
@@ -278,6 +276,23 @@ def image_and_wcs(image):
     if data.ndim != 2:
         raise InvalidQueryError(f"image must be 2-D, got shape {data.shape}")
     return data, wcs
+
+
+def _quiet_wcs(header):
+    """The WCS of a header with astropy's standard fixes applied, without the
+    FITSFixedWarning noise and without touching the process-wide warning filters (which
+    ``warnings.catch_warnings`` changes under other threads): the deprecated ``RADECSYS`` is
+    renamed before parsing and the fixes are run through wcslib, which reports instead of
+    warning. A warning of another kind still reaches the caller."""
+    from astropy.wcs import WCS
+
+    header = header.copy()
+    if "RADECSYS" in header:
+        value = header.pop("RADECSYS")
+        header.setdefault("RADESYS", value)
+    wcs = WCS(header, fix=False)
+    wcs.wcs.fix()
+    return wcs
 
 
 def sky_directions(wcs, coord, step=None):

@@ -285,3 +285,49 @@ def test_finder_default_image_is_the_template_stamp(fixtures_dir, tmp_path):
         screen = np.subtract(ax.transData.transform(arrow.xy),
                              ax.transData.transform(arrow.xyann))
         assert n_vec[1] < 0 < screen[1]
+
+
+def test_finder_header_with_deprecated_cards_is_read_without_touching_warning_filters():
+    """A FITS header with RADECSYS (astropy warns FITSFixedWarning and fixes it) gives its WCS
+    without a warning reaching the caller and without ever swapping the process-wide filter
+    list, as the former catch_warnings did (seen from another thread, that is every later
+    warning lost or mis-filtered: issue 17, root cause 2)."""
+    import sys
+    import threading
+    import warnings
+
+    from astropy.io import fits
+
+    from alerce_astro.plotting.finder import image_and_wcs
+
+    header = fits.Header({"NAXIS": 2, "NAXIS1": 40, "NAXIS2": 40, "CTYPE1": "RA---TAN",
+                          "CTYPE2": "DEC--TAN", "CRVAL1": 150.0, "CRVAL2": 2.0,
+                          "CRPIX1": 20.5, "CRPIX2": 20.5, "CDELT1": -2.8e-4,
+                          "CDELT2": 2.8e-4, "RADECSYS": "ICRS"})
+    hdu = fits.PrimaryHDU(np.zeros((40, 40)), header=header)
+    with warnings.catch_warnings(record=True) as caught:  # the test's own, before any thread
+        warnings.simplefilter("always")
+        original = warnings.filters
+        swapped, done = [], threading.Event()
+
+        def watch():  # another thread, looking at the filters while charts are read
+            while not done.is_set():
+                if warnings.filters is not original:
+                    swapped.append(True)
+
+        watcher = threading.Thread(target=watch)
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # the threads take turns often enough to see a swap
+        watcher.start()
+        try:
+            results = [image_and_wcs(hdu) for _ in range(200)]
+        finally:
+            done.set()
+            watcher.join()
+            sys.setswitchinterval(interval)
+    assert swapped == []
+    assert [str(w.message) for w in caught] == []
+    data, wcs = results[0]
+    assert wcs.wcs.radesys == "ICRS"
+    sky = wcs.pixel_to_world(19.5, 19.5)
+    assert abs(sky.ra.deg - 150.0) < 1e-9 and abs(sky.dec.deg - 2.0) < 1e-9
