@@ -12,9 +12,10 @@ last. A run that stops (Ctrl-C, a failing service) starts again where it stopped
 their mark are read back, not fetched. Chunks run ``max_workers`` at a time over one session.
 
 `fetch_lightcurves` returns either the light curves in memory (a
-`~alerce_astro.bulk.BulkResult`, object id -> table; the chunk folder is then a cache, removed
-once every chunk is in) or, with ``output_dir``, a `ChunkedLightCurves` over the files, which
-never holds more than one chunk in memory.
+`~alerce_astro.bulk.BulkResult`, object id -> `~alerce_astro.lightcurve.AlerceLightCurve`,
+equal to the REST path's; the chunk folder is then a cache, removed once every chunk is in) or,
+with ``output_dir``, a `ChunkedLightCurves` over the files, which never holds more than one
+chunk in memory.
 """
 
 import hashlib
@@ -249,14 +250,21 @@ def split_by_object(table, oids, *, survey):
     return found, [o for o in oids if o not in ranges]
 
 
+def _canonical(table, survey, url):
+    from .photometry import to_canonical_lightcurve
+
+    return to_canonical_lightcurve(table, survey=survey,
+                                   meta={"service": "ALeRCE TAP", "url": url})
+
+
 class TapLightCurves(BulkResult):
     """
-    Light curves of many objects from TAP: object id -> its table (rows of every kind, with a
-    ``kind`` column), a `~alerce_astro.bulk.BulkResult`.
+    Light curves of many objects from TAP, a `~alerce_astro.bulk.BulkResult`: object id ->
+    its `~alerce_astro.lightcurve.AlerceLightCurve`, the same as the REST path's.
 
-    The tables of each chunk are kept whole; an object's table is cut from its chunk when
-    asked for (cutting thousands of wide tables up front would cost more than the queries).
-    `stack` gives every row at once.
+    The tables of each chunk are kept whole; an object's light curve is made from its rows
+    when asked for (making thousands up front would cost more than the queries). `table`
+    gives an object's rows as the service sent them, `stack` every row at once.
     """
 
     def __init__(self, chunks, ranges, failed, requested, *, survey, meta):
@@ -266,11 +274,25 @@ class TapLightCurves(BulkResult):
         self._ranges = ranges  # oid -> (chunk index, start, stop), in the order asked
         self.survey = survey
 
-    def __getitem__(self, oid):
+    def table(self, oid):
+        """
+        One object's rows as the service sent them (every kind, a ``kind`` column).
+
+        Parameters
+        ----------
+        oid : str or int
+
+        Returns
+        -------
+        `~astropy.table.Table`
+        """
         if oid in self._ranges:
             index, start, stop = self._ranges[oid]
             return object_table(self._chunks[index], start, stop, oid, survey=self.survey)
         return super().__getitem__(oid)
+
+    def __getitem__(self, oid):
+        return _canonical(self.table(oid), self.survey, self.meta.get("url"))
 
     def __iter__(self):
         return iter(self._ranges)
@@ -335,9 +357,10 @@ class ChunkedLightCurves:
         tables = [_read(p, self.file_format) for p in self.paths]
         return vstack(tables, join_type="outer", metadata_conflicts="silent")
 
-    def lightcurves(self):
+    def tables(self):
         """
-        Iterate over ``(oid, table)``, reading one chunk file at a time.
+        Iterate over ``(oid, rows)``, the rows as the service sent them, reading one chunk
+        file at a time.
 
         Yields
         ------
@@ -348,6 +371,18 @@ class ChunkedLightCurves:
             keys = list(dict.fromkeys(table["oid"].tolist()))
             found, _ = split_by_object(table, keys, survey=self.survey)
             yield from found.items()
+
+    def lightcurves(self):
+        """
+        Iterate over ``(oid, light curve)``: `~alerce_astro.lightcurve.AlerceLightCurve`
+        objects equal to the REST path's, reading one chunk file at a time.
+
+        Yields
+        ------
+        tuple
+        """
+        for oid, table in self.tables():
+            yield oid, _canonical(table, self.survey, self.meta.get("url"))
 
 
 def fetch_lightcurves(url, oids, *, session, survey=None, chunk_size=CHUNK_SIZE,
