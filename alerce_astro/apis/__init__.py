@@ -27,6 +27,7 @@ API_SERVERS = {
 #: The module holding the ``SERVICE`` adapter of each survey that has one.
 SERVICES = {
     "ztf": "alerce_astro.apis.ztf_v1.service",
+    "lsst": "alerce_astro.apis.multisurvey.service",
 }
 
 

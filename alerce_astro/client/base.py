@@ -30,10 +30,10 @@ from astroquery import cache_conf
 from astroquery.query import BaseQuery
 
 from .. import conf
-from ..apis import API_SERVERS, service_for
+from ..apis import API_SERVERS, SERVICES, service_for
 from ..cache import ResponseCache, request_key
 from ..exceptions import InvalidQueryError, NoResultsWarning, ResponseFormatError
-from ..surveys import get_survey
+from ..surveys import get_survey, survey_of_oid
 from ..transport import RequestSettings, Transport, parse_json
 from ..validation import parse_coordinates
 
@@ -66,6 +66,10 @@ class AlerceBase(BaseQuery):
         # AUTH-TOKEN to logs: this class logs nothing of the headers.
         self._session.hooks["response"] = []
         self.survey = get_survey("ztf" if survey is None else survey)
+        # Without a survey chosen, an id that can only be another survey's picks that survey
+        # (`_client_for`): Alerce.get_lightcurve(313897383979122767) is an LSST light curve.
+        self._survey_chosen = survey is not None
+        self._other_surveys = {}
         self.service = service_for(self.survey)
         self._urls = _checked_urls(urls)
         self.timeout = timeout
@@ -93,7 +97,8 @@ class AlerceBase(BaseQuery):
         unknown = sorted(set(kwargs) - set(_SETTINGS))
         if unknown:
             raise TypeError(f"unexpected settings {unknown}; settings are {list(_SETTINGS)}")
-        settings = {"survey": self.survey, "urls": dict(self._urls), "timeout": self.timeout,
+        settings = {"survey": self.survey if self._survey_chosen else None,
+                    "urls": dict(self._urls), "timeout": self.timeout,
                     "row_limit": self.row_limit, "page_size": self.page_size,
                     "max_retries": self.max_retries, "max_workers": self.max_workers,
                     "token": self._token, "cache_location": self._cache_location}
@@ -210,6 +215,34 @@ class AlerceBase(BaseQuery):
 
         data = self._get(route, cache=cache, parse=parse or rows)
         return data, self._meta(route)
+
+    def _client_for(self, oid):
+        """
+        This client, or a copy for another survey when no survey was chosen and ``oid`` can
+        only be that survey's id (an integer is LSST's): the survey follows the id.
+        """
+        if self._survey_chosen or self.survey.is_oid(oid):
+            return self
+        other = survey_of_oid(oid)
+        if other is None or other is self.survey or other.name not in SERVICES:
+            return self
+        if other.name not in self._other_surveys:
+            self._other_surveys[other.name] = self(survey=other.name)
+        return self._other_surveys[other.name]
+
+    # ----------------------------------------------------------------------------------------
+    # What the survey's service cannot answer.
+    @property
+    def _multisurvey(self):
+        """Whether this client's survey is served by the multisurvey API (LSST)."""
+        return "multisurvey" in self.service.apis
+
+    def _refuse(self, what):
+        """Raise `InvalidQueryError` with the service's reason when it cannot answer ``what``
+        (``features``, ``avro``, ``limit_values``, ``stamps``...)."""
+        message = getattr(self.service, "unsupported", {}).get(what)
+        if message:
+            raise InvalidQueryError(message)
 
     # ----------------------------------------------------------------------------------------
     # Arguments.

@@ -9,7 +9,7 @@ taking the same keywords, and `query_many` runs any of them by name.
 from ..bulk.engine import run_many
 from ..exceptions import InvalidQueryError
 from ..validation import check_int
-from .base import AlerceBase
+from .multisurvey import MultisurveyQueries
 
 __all__ = ["BulkQueries", "MAX_WORKERS"]
 
@@ -50,11 +50,13 @@ _COMMON_DOC = """
 """
 
 
-class BulkQueries(AlerceBase):
+class BulkQueries(MultisurveyQueries):
     """Bulk methods of `~alerce_astro.AlerceClass`; see the class for settings."""
 
     def _bulk_workers(self, max_workers):
         value = self._setting("max_workers", max_workers)
+        if self._multisurvey:  # a modest default: the service sheds load beyond 5 in flight
+            value = self._ms_bulk_workers(max_workers)
         return check_int(value, argument="max_workers", minimum=1, maximum=MAX_WORKERS)
 
     def query_many(self, method, oids, *, max_workers=None, progress=None,
@@ -180,6 +182,17 @@ class BulkQueries(AlerceBase):
         >>> sorted(set(lcs.stack()["oid"].tolist()))
         ['ZTF00aaaaaab', 'ZTF00aaaaaac']
         """
+        if not isinstance(oids, (str, bytes, int)) and hasattr(oids, "__iter__"):
+            oids = list(oids)
+            targets = {id(c): c for c in map(self._client_for, oids)}
+            if len(targets) == 1 and next(iter(targets.values())) is not self:
+                # every id is another survey's (LSST integers on a default client)
+                return next(iter(targets.values())).get_lightcurves(
+                    oids, max_workers=max_workers, progress=progress,
+                    get_query_payload=get_query_payload, **kwargs)
+        if self._multisurvey:  # batches of several oids per request
+            return self._ms_get_lightcurves(oids, max_workers=max_workers, progress=progress,
+                                            get_query_payload=get_query_payload, kwargs=kwargs)
         return self._bulk(self.get_lightcurve, oids, what="light curves",
                           max_workers=max_workers, progress=progress,
                           get_query_payload=get_query_payload, kwargs=kwargs)

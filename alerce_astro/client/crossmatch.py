@@ -323,7 +323,9 @@ class CrossmatchQueries(AlerceBase):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NoResultsWarning)
             stats = self.query_magstats(oid, cache=cache)
-        means = {str(row["band"]): _float_or_none(row["magmean"]) for row in stats}
+        # LSST's diaObject summary has fluxes, no mean magnitudes: the chart shows none.
+        means = ({str(row["band"]): _float_or_none(row["magmean"]) for row in stats}
+                 if "magmean" in stats.colnames else {})
         mags = {band: means[band] for band in self.survey.band_names
                 if means.get(band) is not None}
         return FinderTarget(coord=SkyCoord(ra * u.deg, dec * u.deg, frame="icrs"), oid=oid,

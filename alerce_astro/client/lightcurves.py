@@ -3,12 +3,12 @@
 import warnings
 
 from ..exceptions import NoResultsWarning
-from .base import AlerceBase
+from .multisurvey import MultisurveyQueries
 
 __all__ = ["LightCurveQueries"]
 
 
-class LightCurveQueries(AlerceBase):
+class LightCurveQueries(MultisurveyQueries):
     """Light-curve methods of `~alerce_astro.AlerceClass`; see the class for settings."""
 
     def get_lightcurve(self, oid, *, non_detections=True, forced_photometry=False,
@@ -59,6 +59,14 @@ class LightCurveQueries(AlerceBase):
         >>> lc = alerce.get_lightcurve("ZTF20aaelulu")      # doctest: +SKIP
         >>> lc.detections().select_band("g").plot()         # doctest: +SKIP
         """
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).get_lightcurve(
+                oid, non_detections=non_detections, forced_photometry=forced_photometry,
+                get_query_payload=get_query_payload, cache=cache)
+        if self._multisurvey:
+            return self._ms_get_lightcurve(oid, non_detections=non_detections,
+                                           forced_photometry=forced_photometry,
+                                           get_query_payload=get_query_payload, cache=cache)
         oid = self.survey.validate_oid(oid)
         route = self._route("lightcurve", oid=oid)
         forced_route = self._route("forced_photometry", oid=oid)
@@ -114,6 +122,13 @@ class LightCurveQueries(AlerceBase):
         --------
         >>> det = alerce.query_detections("ZTF20aaelulu")    # doctest: +SKIP
         """
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).query_detections(
+                oid, get_query_payload=get_query_payload, cache=cache)
+        if self._multisurvey:
+            return self._ms_photometry_table("detections", self.service.columns.DETECTION, oid,
+                                             what="detections", cache=cache,
+                                             get_query_payload=get_query_payload)
         return self._photometry_table("detections", self.service.columns.DETECTION, oid,
                                       cache=cache, get_query_payload=get_query_payload)
 
@@ -151,6 +166,8 @@ class LightCurveQueries(AlerceBase):
         --------
         >>> lim = alerce.query_non_detections("ZTF20aaelulu")   # doctest: +SKIP
         """
+        if self._multisurvey:
+            return self._ms_non_detections(oid, get_query_payload=get_query_payload)
         return self._photometry_table("non_detections", self.service.columns.NON_DETECTION,
                                       oid, cache=cache, get_query_payload=get_query_payload)
 
@@ -191,6 +208,13 @@ class LightCurveQueries(AlerceBase):
         --------
         >>> fp = alerce.query_forced_photometry("ZTF20aaelulu")   # doctest: +SKIP
         """
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).query_forced_photometry(
+                oid, get_query_payload=get_query_payload, cache=cache)
+        if self._multisurvey:
+            return self._ms_photometry_table(
+                "forced_photometry", self.service.columns.FORCED_PHOTOMETRY, oid,
+                what="forced photometry", cache=cache, get_query_payload=get_query_payload)
         oid = self.survey.validate_oid(oid)
         route = self._route("forced_photometry", oid=oid)
         if get_query_payload:

@@ -28,7 +28,7 @@ from ..validation import (
     parse_radius,
     parse_range,
 )
-from .base import AlerceBase
+from .multisurvey import MultisurveyQueries
 
 __all__ = ["ObjectQueries", "MAX_OIDS"]
 
@@ -36,7 +36,7 @@ __all__ = ["ObjectQueries", "MAX_OIDS"]
 MAX_OIDS = 20000
 
 
-class ObjectQueries(AlerceBase):
+class ObjectQueries(MultisurveyQueries):
     """Object methods of `~alerce_astro.AlerceClass`; see the class for settings."""
 
     # ----------------------------------------------------------------------------------------
@@ -77,9 +77,14 @@ class ObjectQueries(AlerceBase):
         if oid is None:
             raise InvalidQueryError(f"oid is None: give a {self.survey.title} object id such "
                                     f"as {self.survey.id_example!r}, or a list of them")
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).query_object(oid, get_query_payload=get_query_payload,
+                                                      cache=cache)
         if not isinstance(oid, str) and not self.survey.is_oid(oid):
             return self.query_objects(oid=oid, get_query_payload=get_query_payload,
                                       cache=cache)
+        if self._multisurvey:
+            return self._ms_query_object(oid, get_query_payload=get_query_payload, cache=cache)
         oid = self.survey.validate_oid(oid)
         route = self._route("object", oid=oid)
         if get_query_payload:
@@ -150,6 +155,15 @@ class ObjectQueries(AlerceBase):
         ...                            order_by="probability", order_mode="DESC",
         ...                            row_limit=20)   # doctest: +SKIP
         """
+        if self._multisurvey:
+            return self._ms_query_objects(
+                oid=oid, criteria=dict(
+                    classifier=classifier, classifier_version=classifier_version,
+                    class_name=class_name, ranking=ranking, probability=probability, ndet=ndet,
+                    firstmjd=firstmjd, lastmjd=lastmjd, order_by=order_by,
+                    order_mode=order_mode),
+                row_limit=row_limit, page_size=page_size, get_query_payload=get_query_payload,
+                cache=cache)
         criteria = self._criteria(classifier=classifier, classifier_version=classifier_version,
                                   class_name=class_name, ranking=ranking,
                                   probability=probability, ndet=ndet, firstmjd=firstmjd,
@@ -234,11 +248,16 @@ class ObjectQueries(AlerceBase):
         """
         center = parse_coordinates(coordinates)
         angle = parse_radius(radius, maximum=5 * u.deg)
-        cone = self.service.quirks.cone_params(center.ra.deg, center.dec.deg, angle.arcsec)
         if "oid" in criteria:
             raise InvalidQueryError("query_region does not take oid: use query_objects")
-        table_or_payload = self._query_with_extra(cone, criteria, cache=cache,
-                                                  get_query_payload=get_query_payload)
+        if self._multisurvey:
+            table_or_payload = self._ms_query_region(center, angle, criteria, cache=cache,
+                                                     get_query_payload=get_query_payload)
+        else:
+            cone = self.service.quirks.cone_params(center.ra.deg, center.dec.deg,
+                                                   angle.arcsec)
+            table_or_payload = self._query_with_extra(cone, criteria, cache=cache,
+                                                      get_query_payload=get_query_payload)
         if get_query_payload:
             return table_or_payload
         table = table_or_payload
@@ -363,7 +382,13 @@ class ObjectQueries(AlerceBase):
         -------
         `~astropy.table.Table`
             One row: ``min_ndet``, ``max_ndet``, ``min_firstmjd``, ``max_firstmjd``.
+
+        Raises
+        ------
+        InvalidQueryError
+            For LSST: the multisurvey API has no such route.
         """
+        self._refuse("limit_values")
         route = self._route("limit_values")
         if get_query_payload:
             return self._payload(route)
@@ -401,6 +426,11 @@ class ObjectQueries(AlerceBase):
         --------
         >>> stats = alerce.query_magstats("ZTF00aaaaaab")   # doctest: +SKIP
         """
+        if self._client_for(oid) is not self:
+            return self._client_for(oid).query_magstats(oid, get_query_payload=get_query_payload,
+                                                        cache=cache)
+        if self._multisurvey:
+            return self._ms_magstats(oid, get_query_payload=get_query_payload, cache=cache)
         table = self._object_table("magstats", self.service.columns.MAGSTATS, oid,
                                    what="magstats", cache=cache,
                                    get_query_payload=get_query_payload)
@@ -456,10 +486,15 @@ class ObjectQueries(AlerceBase):
                 if not isinstance(value, str) or not value:
                     raise InvalidQueryError(f"{name} must be a non-empty string")
                 params.append((name, value))
+        if self._multisurvey:  # checked first: the service 404s an unknown classifier
+            params = self._ms_check_probability_filters(classifier, classifier_version, cache)
         table = self._object_table("probabilities", self.service.columns.PROBABILITY, oid,
                                    params,
                                    what="probabilities", cache=cache,
                                    get_query_payload=get_query_payload)
+        if self._multisurvey and classifier_version is not None and not get_query_payload:
+            # this route sends the version as digits without dots (201 for '2.0.1')
+            table = table[table["classifier_version"] == int(classifier_version.replace(".", ""))]
         if not get_query_payload and len(table):
             table.sort(["classifier_name", "classifier_version", "ranking"])
         return table
@@ -502,6 +537,7 @@ class ObjectQueries(AlerceBase):
         >>> feats = alerce.query_features("ZTF00aaaaaab",
         ...                               names="Multiband_period")  # doctest: +SKIP
         """
+        self._refuse("features")
         params = []
         if fid is not None:
             check_choice(fid, self.service.quirks.FEATURE_FIDS, argument="fid")
@@ -586,6 +622,9 @@ class ObjectQueries(AlerceBase):
         for name, value in (("classifier", classifier), ("version", version)):
             if not isinstance(value, str) or not value:
                 raise InvalidQueryError(f"{name} must be a non-empty string, got {value!r}")
+        if self._multisurvey:
+            return self._ms_list_classes(classifier, version, cache=cache,
+                                         get_query_payload=get_query_payload)
         route = self._route("classes", classifier=classifier, version=version)
         if get_query_payload:
             return self._payload(route)

@@ -97,6 +97,7 @@ class StampQueries(AlerceBase):
         >>> stamps = alerce.get_stamps("ZTF18aaqfhlj")   # doctest: +SKIP
         >>> stamps.science.wcs.pixel_to_world(31, 31)      # doctest: +SKIP
         """
+        self._refuse("stamps")
         oid = self.survey.validate_oid(oid)
         candid, which = _candid_argument(candid)
         if not isinstance(subpixel, bool):
@@ -170,6 +171,7 @@ class StampQueries(AlerceBase):
         >>> alert = alerce.get_avro_info(1786550031115010000)   # doctest: +SKIP
         >>> alert["candidate"]["magpsf"]                         # doctest: +SKIP
         """
+        self._refuse("avro")
         candid = _validate_candid(candid)
         params = [("candid", candid)]
         if oid is not None:

@@ -70,12 +70,13 @@ _MULTI_SLASH = re.compile("/{2,}")
 
 def _builtin_sample_path():
     try:
-        from .simulate import sample_dataset_path
+        from .simulate import lsst_sample_dataset_path, sample_dataset_path
     except ImportError as error:  # the generator is not available
         raise RuntimeError(
             "the built-in sample dataset is not available (alerce_astro.offline.simulate "
             f"could not be imported: {error}); pass data=<dataset folder>") from error
-    return sample_dataset_path()
+    # Both surveys: the ZTF sample and its LSST twin (the multisurvey API at the host root).
+    return [sample_dataset_path(), lsst_sample_dataset_path()]
 
 
 class _Request:

@@ -10,7 +10,7 @@ from astropy.io import fits
 from alerce_astro.apis import service_for
 from alerce_astro.apis.dialects import FASTAPI, FLASK_RESTX, GENERIC
 from alerce_astro.apis.stamps.parse import parse_cutout
-from alerce_astro.exceptions import InvalidQueryError, ResponseFormatError
+from alerce_astro.exceptions import ResponseFormatError
 from alerce_astro.surveys import LSST, SURVEYS, ZTF
 from alerce_astro.transport import Answer
 
@@ -57,5 +57,11 @@ def test_the_ztf_service_routes_every_route_to_its_api():
 
 def test_every_registered_survey_has_a_service_or_says_why_not():
     assert set(SURVEYS) == {"ztf", "lsst"}
-    with pytest.raises(InvalidQueryError, match="survey='lsst' .*not written yet"):
-        service_for(LSST)
+    lsst = service_for(LSST)
+    assert lsst.survey is LSST and lsst.dialect("multisurvey") is FASTAPI
+    route = lsst.route({"multisurvey": "http://h/"}, "forced_photometry",
+                       oid=[313897383979122767, 313897383979122767])
+    assert route.url == "http://h/lightcurve_api/forced-photometry"
+    assert route.params == (("survey_id", "lsst"), ("oid", "313897383979122767"),
+                            ("oid", "313897383979122767"))
+    assert lsst.route({"multisurvey": "http://h"}, "objects").params == (("survey", "lsst"),)

@@ -44,8 +44,25 @@ def _ztf_case(survey, tmp_path_factory):
                         position=obj["coord"][0])
 
 
+def _lsst_case(survey, tmp_path_factory):
+    from alerce_astro.offline import SampleServer
+
+    server = SampleServer().start()
+    client = server.client(survey="lsst",
+                           cache_location=tmp_path_factory.mktemp("contract-cache-lsst"))
+    # classified objects (the list has only those) with forced photometry, in id order
+    listed = client.query_objects(row_limit=-1)
+    complete = sorted(int(row["oid"]) for row in listed if row["n_forced"] > 0)
+    first = client.list_classifiers()[0]
+    obj = client.query_object(complete[0])
+    return server, Case(survey=survey, client=client, oid=complete[0], oids=complete[:3],
+                        classifier=str(first["classifier_name"]),
+                        classifier_version=str(first["classifier_version"]),
+                        position=obj["coord"][0])
+
+
 #: The case builder of each survey.
-CASES = {"ztf": _ztf_case}
+CASES = {"ztf": _ztf_case, "lsst": _lsst_case}
 
 
 @pytest.fixture(scope="module", params=sorted(SURVEYS))

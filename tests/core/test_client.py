@@ -4,9 +4,17 @@ import pytest
 
 from alerce_astro import Alerce, AlerceClass, conf
 from alerce_astro.apis.service import Service
-from alerce_astro.client import base, bulk, crossmatch, lightcurves, objects, stamps
+from alerce_astro.client import (
+    base,
+    bulk,
+    crossmatch,
+    lightcurves,
+    multisurvey,
+    objects,
+    stamps,
+)
 from alerce_astro.exceptions import InvalidQueryError
-from alerce_astro.surveys import ZTF
+from alerce_astro.surveys import LSST, ZTF
 
 
 def test_a_client_is_one_survey_and_its_service():
@@ -14,8 +22,9 @@ def test_a_client_is_one_survey_and_its_service():
     assert client.survey is ZTF and isinstance(client.service, Service)
     assert client.service.survey is client.survey
     assert AlerceClass(survey="ZTF").survey is ZTF
-    with pytest.raises(InvalidQueryError, match="survey='lsst'.*multisurvey API"):
-        AlerceClass(survey="lsst")
+    lsst = AlerceClass(survey="lsst")
+    assert lsst.survey is LSST and lsst.service.survey is LSST
+    assert list(lsst.service.apis) == ["multisurvey", "catshtm"]
     with pytest.raises(InvalidQueryError, match="not a survey ALeRCE serves"):
         Alerce(survey="hst")
 
@@ -67,6 +76,8 @@ def test_no_part_reaches_into_another_parts_privates():
 
     declared = {name for name in vars(base.AlerceBase)} | {"_session", "_cache_location",
                                                           "_transport", "_urls", "_token"}
+    # The multisurvey (LSST) layer is a declared base of the parts that have an LSST side.
+    declared |= set(vars(multisurvey.MultisurveyQueries))
     for module, part in ((objects, objects.ObjectQueries),
                          (lightcurves, lightcurves.LightCurveQueries),
                          (stamps, stamps.StampQueries), (crossmatch, crossmatch.CrossmatchQueries),

@@ -9,8 +9,8 @@ import pytest
 from astropy import units as u
 from astropy.time import Time
 from lc_helpers import maskof
-from lsst_photometry import LSST_PHOTOMETRY
 
+from alerce_astro.apis.multisurvey.photometry import LSST_PHOTOMETRY
 from alerce_astro.apis.ztf_v1.photometry import lightcurve_from_json
 from alerce_astro.bulk import stack_tables
 from alerce_astro.lightcurve import CANONICAL_NAMES, AlerceLightCurve, build_lightcurve

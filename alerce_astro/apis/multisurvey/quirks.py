@@ -185,6 +185,8 @@ UNSUPPORTED = {
     "avro": ("ALeRCE's multisurvey API serves no alert packets (avro) for LSST: its "
              "stamps_api/avro route answers 500 for every LSST alert. Use get_stamps for the "
              "cutouts and get_lightcurve for the photometry"),
+    "limit_values": ("ALeRCE's multisurvey API has no limit-values route: the ranges of n_det "
+                     "and firstmjd over all LSST objects are not served"),
     "crossmatch": ("ALeRCE's multisurvey crossmatch_api fails for every object (a server bug: "
                    "it answers 500); crossmatch by position with query_catalogs (catsHTM) "
                    "instead"),
