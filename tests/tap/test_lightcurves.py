@@ -254,3 +254,34 @@ def test_ztf_forced_photometry_in_canonical_lightcurves(session_tap_client, tmp_
             assert points["forced_candid"].tolist() == [f"{oid}{p}" for p in points["pid"]]
             forced += len(points)
     assert forced >= 20
+
+
+def test_lsst_canonical_lightcurves_equal_the_rest_ones(lsst_curves, lsst_recorded, tmp_path):
+    # The recorded Rubin objects (diaObjects and solar-system objects): the multisurvey REST
+    # API's light curves and TAP's are the same AlerceLightCurve, value for value: nJy
+    # fluxes, TAI times converted to UTC alike, 64-bit measurement ids exact.
+    from lc_compare import assert_same_lightcurve
+
+    from alerce_astro.offline import SampleServer
+
+    compared = points = 0
+    with SampleServer([lsst_recorded]) as server:
+        client = server.client(survey="lsst", cache_location=tmp_path)
+        for oid in lsst_curves:
+            rest = client.get_lightcurve(oid, forced_photometry=True)
+            tap = lsst_curves[oid]
+            compared += assert_same_lightcurve(rest, tap)
+            points += len(tap)
+    assert points == 741 + 728 + 732 + 1 + 1154 + 705 + 1
+    assert compared > 150_000
+    lc = lsst_curves[313897383979122767]
+    assert lc["flux"].unit == u.nJy and lc.time.scale == "utc"
+    assert lc["detection_id"].dtype == np.int64 and lc["detection_id"].max() > 2**53
+    assert set(lc["kind"]) == {"detection", "forced"}
+
+
+def test_get_lightcurves_via_tap(tap_client):
+    lcs = tap_client.get_lightcurves(["ZTF20aaelulu"], via="tap", progress=False)
+    assert isinstance(lcs, TapLightCurves) and len(lcs["ZTF20aaelulu"]) == 58 + 17
+    with pytest.raises(InvalidQueryError, match="via must be 'rest' or 'tap'"):
+        tap_client.get_lightcurves(["ZTF20aaelulu"], via="sql")
