@@ -91,15 +91,23 @@ def test_ctrl_c_aborts_and_deletes_the_job(dachs_service, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pyvo.dal.tap.AsyncTAPJob, "wait", interrupt)
+    submitted = []
+    submit = pyvo.dal.TAPService.submit_job
+
+    def recording_submit(self, *args, **kwargs):
+        job = submit(self, *args, **kwargs)
+        submitted.append(job.job_id)
+        return job
+
+    # This test's own job: others may run jobs on the same service meanwhile.
+    monkeypatch.setattr(pyvo.dal.TAPService, "submit_job", recording_submit)
     with TapSession(30) as session:
-        before = {j.jobid for j in pyvo.dal.TAPService(dachs_service,
-                                                       session=session).get_job_list()}
         with pytest.raises(KeyboardInterrupt):
             query.run_query(dachs_service, "SELECT COUNT(*) AS n FROM ztf.feature",
                             session=session, async_=True, progress=False)
         after = {j.jobid for j in pyvo.dal.TAPService(dachs_service,
                                                       session=session).get_job_list()}
-    assert after <= before  # the job is gone from the service
+    assert len(submitted) == 1 and submitted[0] not in after  # aborted and deleted
 
 
 def test_upload_join_with_int64_ids(tap_client):
