@@ -285,3 +285,19 @@ def test_get_lightcurves_via_tap(tap_client):
     assert isinstance(lcs, TapLightCurves) and len(lcs["ZTF20aaelulu"]) == 58 + 17
     with pytest.raises(InvalidQueryError, match="via must be 'rest' or 'tap'"):
         tap_client.get_lightcurves(["ZTF20aaelulu"], via="sql")
+
+
+def test_progress_bars_of_light_curves_and_downloads(session_tap_client, tmp_path, capsys):
+    # progress=True shows tqdm's bar on standard error: objects for light curves (resumed
+    # chunks count at once), bytes for a streamed download.
+    from alerce_astro.offline.simulate import simulated_oid
+
+    oids = [simulated_oid(i) for i in range(6)]
+    session_tap_client.get_lightcurves_tap(oids, chunk_size=3, output_dir=tmp_path / "lc",
+                                           file_format="ecsv", progress=True)
+    err = capsys.readouterr().err
+    assert "TAP ztf light curves" in err and "6/6" in err
+    session_tap_client.download_tap("SELECT candid, magpsf FROM ztf.detection",
+                                    tmp_path / "d.vot", progress=True)
+    err = capsys.readouterr().err
+    assert "TAP result" in err and "B" in err
