@@ -10,7 +10,7 @@ printed or written the command line's way (`alerce_astro.cli.emit`: ``table``, `
 The command talks to a TAP service only, so it takes none of the REST commands' service
 options (``--server``, ``--data``, ``--no-cache``). ``--offline`` is refused with what to do
 instead: the embedded sample server has no TAP service; a local DaCHS loaded with the same
-sample has (``python -m alerce_astro.offline.tap``), reached with ``--tap-url``.
+sample has (``python -m alerce_astro.offline.tap --sample``), reached with ``--tap-url``.
 """
 
 import argparse
@@ -22,8 +22,8 @@ __all__ = ["add_tap_command", "cmd_tap", "OFFLINE_MESSAGE"]
 OFFLINE_MESSAGE = (
     "alerce-astro tap has no --offline: the embedded sample server answers the REST APIs, not "
     "TAP. Start a local DaCHS TAP service loaded with the same sample (as root: "
-    "'python -m alerce_astro.offline.tap'; see the TAP page of the documentation) and pass "
-    "--tap-url http://127.0.0.1:8089/tap")
+    "'python -m alerce_astro.offline.tap --sample'; see the TAP page of the documentation) and "
+    "pass --tap-url http://127.0.0.1:8089/tap")
 
 
 def add_tap_command(subparsers, *, table_out):

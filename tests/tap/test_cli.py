@@ -66,7 +66,7 @@ def test_offline_is_refused_with_what_to_do_instead(capsys):
     assert main(["tap", "SELECT 1", "--offline"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "has no --offline" in err and "--tap-url" in err
-    assert "python -m alerce_astro.offline.tap" in OFFLINE_MESSAGE
+    assert "python -m alerce_astro.offline.tap --sample" in OFFLINE_MESSAGE
 
 
 def test_no_rest_service_options():
