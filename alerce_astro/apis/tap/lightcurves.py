@@ -250,11 +250,14 @@ def split_by_object(table, oids, *, survey):
     return found, [o for o in oids if o not in ranges]
 
 
-def _canonical(table, survey, url):
-    from .photometry import to_canonical_lightcurve
+def _rest_rows(table, survey):
+    from .photometry import RestRows
 
-    return to_canonical_lightcurve(table, survey=survey,
-                                   meta={"service": "ALeRCE TAP", "url": url})
+    return RestRows(table, survey=survey)
+
+
+def _meta(url):
+    return {"service": "ALeRCE TAP", "url": url}
 
 
 class TapLightCurves(BulkResult):
@@ -272,6 +275,7 @@ class TapLightCurves(BulkResult):
                          empty=Table)
         self._chunks = chunks
         self._ranges = ranges  # oid -> (chunk index, start, stop), in the order asked
+        self._rest = {}  # chunk index -> its RestRows (the last two used)
         self.survey = survey
 
     def table(self, oid):
@@ -292,7 +296,17 @@ class TapLightCurves(BulkResult):
         return super().__getitem__(oid)
 
     def __getitem__(self, oid):
-        return _canonical(self.table(oid), self.survey, self.meta.get("url"))
+        if oid not in self._ranges:
+            return super().__getitem__(oid)
+        index = self._ranges[oid][0]
+        # A chunk's rows are made REST rows once, kept for the next objects of that chunk
+        # (objects are mostly asked for in order); two chunks at most, for memory.
+        rows = self._rest.get(index)
+        if rows is None:
+            if len(self._rest) >= 2:
+                self._rest.pop(next(iter(self._rest)))
+            rows = self._rest[index] = _rest_rows(self._chunks[index], self.survey)
+        return rows.lightcurve(oid, meta=_meta(self.meta.get("url")))
 
     def __iter__(self):
         return iter(self._ranges)
@@ -381,8 +395,12 @@ class ChunkedLightCurves:
         ------
         tuple
         """
-        for oid, table in self.tables():
-            yield oid, _canonical(table, self.survey, self.meta.get("url"))
+        meta = _meta(self.meta.get("url"))
+        for path in self.paths:
+            table = _read(path, self.file_format)
+            rows = _rest_rows(table, self.survey)
+            for oid in dict.fromkeys(table["oid"].tolist()):
+                yield oid, rows.lightcurve(oid, meta=meta)
 
 
 def fetch_lightcurves(url, oids, *, session, survey=None, chunk_size=CHUNK_SIZE,

@@ -15,7 +15,8 @@ import numpy as np
 
 from .columns import TABLES
 
-__all__ = ["rest_names", "wire_rows", "to_canonical_lightcurve", "photometry_map", "REST_NAMES"]
+__all__ = ["rest_names", "wire_rows", "RestRows", "to_canonical_lightcurve", "photometry_map",
+           "REST_NAMES"]
 
 
 def _rest_names():
@@ -105,17 +106,75 @@ def _wire_values(column, *, float32=False):
     return values
 
 
+class RestRows:
+    """
+    A light-curve table of one or many objects (a chunk) as the REST APIs' rows, made once.
+
+    Per kind of point: the rows of that kind, with only that kind's own columns, under the
+    REST names and with the REST values (`wire_rows`), completed with what the REST APIs add
+    (`alerce_astro.apis.tap.quirks.as_rest_rows`), and where each object's rows are (the
+    table is sorted by object). Turning a whole chunk at once costs one pass per column; an
+    object's light curve is then built from slices of these lists (`lightcurve`).
+
+    Parameters
+    ----------
+    table : `~astropy.table.Table`
+        Rows of `alerce_astro.apis.tap.lightcurves` (``oid`` and ``kind`` columns), sorted by
+        object.
+    survey : str
+        ``ztf`` or ``lsst``.
+    photometry : `~alerce_astro.lightcurve.PhotometryMap`, optional
+        The map to build with (default: the survey's REST map, `photometry_map`).
+    """
+
+    def __init__(self, table, *, survey, photometry=None):
+        from .quirks import as_rest_rows, kind_columns, real_columns
+
+        self.survey = survey
+        self.photometry = photometry or photometry_map(survey)
+        kinds = np.asarray(table["kind"]).astype(str) if len(table) else np.array([], str)
+        oids = np.asarray(table["oid"]) if len(table) else np.array([])
+        cast = int if survey == "lsst" else str
+        self.parts = {}
+        for kind in (k.kind for k in self.photometry.kinds):
+            where = np.flatnonzero(kinds == kind)
+            part = table[where][kind_columns(survey, kind, table.colnames)]
+            rows = as_rest_rows(survey, kind, wire_rows(part, real=real_columns(survey, kind)),
+                                oid=table.meta.get("oid"))
+            keys = oids[where].astype(str) if oids.dtype.kind in "OUS" else oids[where]
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
+            stops = np.r_[starts[1:], len(keys)] if len(keys) else []
+            ranges = {cast(keys[a]): (int(a), int(b))
+                      for a, b in zip(starts, stops, strict=True)}
+            self.parts[kind] = (rows, ranges)
+
+    def rows(self, oid):
+        """``{kind: [row, ...]}`` of one object (an empty list for a kind it has none of)."""
+        out = {}
+        for kind, (rows, ranges) in self.parts.items():
+            a, b = ranges.get(oid, (0, 0))
+            out[kind] = rows[a:b]
+        return out
+
+    def lightcurve(self, oid, *, meta=None, cls=None):
+        """One object's `~alerce_astro.lightcurve.AlerceLightCurve`."""
+        from ...lightcurve.build import build_lightcurve
+
+        return build_lightcurve(self.rows(oid), self.photometry, oid=oid, meta=meta, cls=cls)
+
+
 def to_canonical_lightcurve(table, *, survey, photometry=None, meta=None, cls=None):
     """
     One object's TAP light-curve table -> the canonical `AlerceLightCurve` (flux first).
 
     The rows are those of `alerce_astro.apis.tap.lightcurves` (a ``kind`` column:
     ``detection``, ``forced``, ``upper_limit``; columns named as the service names them).
-    Turned into the REST APIs' rows (`wire_rows`, with what the REST APIs add to the database
-    rows: `alerce_astro.apis.tap.quirks.as_rest_rows`), they go through the REST photometry
-    map of the survey (ZTF: ``apis/ztf_v1/photometry.py`` with the forced photometry of
-    ``apis/lightcurve_v2/photometry.py``; LSST: ``apis/multisurvey/photometry.py``), so the
-    light curve equals the REST path's for the same object.
+    Turned into the REST APIs' rows (`RestRows`: `wire_rows`, with what the REST APIs add to
+    the database rows, `alerce_astro.apis.tap.quirks.as_rest_rows`), they go through the REST
+    photometry map of the survey (ZTF: ``apis/ztf_v1/photometry.py`` with the forced
+    photometry of ``apis/lightcurve_v2/photometry.py``; LSST:
+    ``apis/multisurvey/photometry.py``), so the light curve equals the REST path's for the
+    same object.
 
     Parameters
     ----------
@@ -134,18 +193,9 @@ def to_canonical_lightcurve(table, *, survey, photometry=None, meta=None, cls=No
     -------
     `~alerce_astro.lightcurve.AlerceLightCurve`
     """
-    from ...lightcurve.build import build_lightcurve
-    from .quirks import as_rest_rows, kind_columns, real_columns
-
-    photometry = photometry or photometry_map(survey)
     oid = table.meta.get("oid")
-    kinds = np.asarray(table["kind"]).astype(str)
-    rows = {}
-    for kind in (k.kind for k in photometry.kinds):
-        part = table[kinds == kind][kind_columns(survey, kind, table.colnames)]
-        rows[kind] = as_rest_rows(survey, kind, wire_rows(part, real=real_columns(survey, kind)),
-                                  oid=oid)
-    return build_lightcurve(rows, photometry, oid=oid, meta=meta, cls=cls)
+    rows = RestRows(table, survey=survey, photometry=photometry)
+    return rows.lightcurve(oid, meta=meta, cls=cls)
 
 
 def photometry_map(survey):

@@ -257,7 +257,7 @@ def real_columns(survey, kind):
             if c.type == "real"}
 
 
-def as_rest_rows(survey, kind, rows, *, oid):
+def as_rest_rows(survey, kind, rows, *, oid=None):
     """
     One kind of an object's light-curve rows (REST-named, `kind_columns` only) completed
     with what the REST API adds to the database's values (see the module's description).
@@ -271,6 +271,7 @@ def as_rest_rows(survey, kind, rows, *, oid):
     rows : list of dict
         Changed in place.
     oid : str or int
+        The object of rows without an ``oid`` key.
 
     Returns
     -------
@@ -293,6 +294,6 @@ def as_rest_rows(survey, kind, rows, *, oid):
             row["tid"] = "ztf"
     elif kind == "forced":
         for row in rows:
-            row["candid"] = f"{oid}{row['pid']}"
+            row["candid"] = f"{row.get('oid', oid)}{row['pid']}"
             row["tid"] = row["sid"] = "ztf"
     return rows
