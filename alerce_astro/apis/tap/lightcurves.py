@@ -478,7 +478,8 @@ def fetch_lightcurves(url, oids, *, session, survey=None, chunk_size=CHUNK_SIZE,
     def finish(index, table):
         data, done = _chunk_paths(folder, index, file_format)
         _write(table, data, file_format)
-        _, missing = split_by_object(table, chunks[index], survey=survey)
+        found = object_ranges(table, survey=survey)  # (no per-object tables: just where)
+        missing = [oid for oid in chunks[index] if oid not in found]
         # Written last: a chunk with its mark is complete. It lists the objects without rows.
         done.write_text(json.dumps({"rows": len(table), "missing": missing}))
         if not output:
