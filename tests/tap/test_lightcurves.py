@@ -301,3 +301,26 @@ def test_progress_bars_of_light_curves_and_downloads(session_tap_client, tmp_pat
                                     tmp_path / "d.vot", progress=True)
     err = capsys.readouterr().err
     assert "TAP result" in err and "B" in err
+
+
+def test_the_in_memory_runs_chunk_cache_reads_back_exactly(lsst_curves, session_tap_client,
+                                                          tmp_path):
+    # The cache of an in-memory run (what a resumed run reads back) is NumPy arrays and a
+    # JSON header: every value, mask, dtype, unit and description comes back.
+    from alerce_astro.apis.tap.lightcurves import _read, _write
+
+    ztf = session_tap_client.get_lightcurves_tap(["ZTF20aaelulu", "ZTF00aaaaaab"],
+                                                 progress=False)
+    for chunk in (lsst_curves._chunks[0], ztf._chunks[0]):
+        path = tmp_path / "chunk.npz"
+        _write(chunk, path, "npz")
+        back = _read(path, "npz")
+        assert back.colnames == chunk.colnames and len(back) == len(chunk) > 0
+        for name in chunk.colnames:
+            a, b = chunk[name], back[name]
+            assert a.dtype == b.dtype and str(a.unit) == str(b.unit), name
+            assert a.info.description == b.info.description, name
+            assert (np.ma.getmaskarray(a) == np.ma.getmaskarray(b)).all(), name
+            av = np.asarray(a.data.data if hasattr(a, "mask") else a)
+            bv = np.asarray(b.data.data if hasattr(b, "mask") else b)
+            assert np.array_equal(av, bv, equal_nan=av.dtype.kind == "f"), name

@@ -7,9 +7,10 @@ light curve (detections, forced photometry and, for ZTF, non-detections: see
 joined with an uploaded id table (``TAP_UPLOAD.ids``) or selected with an ``IN`` list. The parts
 are stacked into one table per chunk with a ``kind`` column (``detection``, ``forced``,
 ``upper_limit``, as in the canonical light curve), sorted by object and time, and written to
-the chunk folder (Parquet when pyarrow is installed, else ECSV) with a ``.done`` mark written
-last. A run that stops (Ctrl-C, a failing service) starts again where it stopped: chunks with
-their mark are read back, not fetched. Chunks run ``max_workers`` at a time over one session.
+the chunk folder (``output_dir``: Parquet when pyarrow is installed, else ECSV; the private
+cache of an in-memory run: NumPy ``.npz``) with a ``.done`` mark written last. A run that
+stops (Ctrl-C, a failing service) starts again where it stopped: chunks with their mark are
+read back, not fetched. Chunks run ``max_workers`` at a time over one session.
 
 `fetch_lightcurves` returns either the light curves in memory (a
 `~alerce_astro.bulk.BulkResult`, object id -> `~alerce_astro.lightcurve.AlerceLightCurve`,
@@ -56,7 +57,7 @@ def default_format():
 
 
 def _suffix(file_format):
-    return {"parquet": ".parquet", "ecsv": ".ecsv"}[file_format]
+    return {"parquet": ".parquet", "ecsv": ".ecsv", "npz": ".npz"}[file_format]
 
 
 def _check_survey_oids(oids, survey):
@@ -109,7 +110,9 @@ def _chunk_paths(folder, index, file_format):
 
 def _write(table, path, file_format):
     tmp = path.with_name(path.name + ".tmp")
-    if file_format == "parquet":
+    if file_format == "npz":
+        _write_npz(table, tmp)
+    elif file_format == "parquet":
         table.write(tmp, format="parquet", overwrite=True, serialize_meta=True)
     else:
         # Masks as columns of their own: astropy formats masked values one by one otherwise,
@@ -118,9 +121,38 @@ def _write(table, path, file_format):
     os.replace(tmp, path)
 
 
+def _write_npz(table, path):
+    """A chunk as NumPy arrays (data and mask of each column) and a JSON header: exact, and
+    ten times faster to write than ECSV. The private format of the in-memory run's cache."""
+    arrays, header = {}, []
+    for i, name in enumerate(table.colnames):
+        col = table[name]
+        arrays[f"d{i}"] = np.asarray(col.data.data if hasattr(col, "mask") else col)
+        if hasattr(col, "mask"):
+            arrays[f"m{i}"] = np.ma.getmaskarray(col)
+        header.append({"name": name, "unit": None if col.unit is None else col.unit.to_string(),
+                       "description": col.info.description})
+    arrays["header"] = np.array(json.dumps(header))
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def _read_npz(path):
+    with np.load(path, allow_pickle=False) as npz:
+        columns = []
+        for i, info in enumerate(json.loads(str(npz["header"]))):
+            kind = MaskedColumn if f"m{i}" in npz else Column
+            extra = {"mask": npz[f"m{i}"]} if f"m{i}" in npz else {}
+            columns.append(kind(npz[f"d{i}"], name=info["name"], unit=info["unit"],
+                                description=info["description"], **extra))
+    return Table(columns, copy=False)
+
+
 def _read(path, file_format):
     from astropy.table import Table
 
+    if file_format == "npz":
+        return _read_npz(path)
     if file_format == "parquet":
         return Table.read(path, format="parquet")
     return Table.read(path, format="ascii.ecsv")
@@ -430,7 +462,8 @@ def fetch_lightcurves(url, oids, *, session, survey=None, chunk_size=CHUNK_SIZE,
         `True`: the folder is the result, return a `ChunkedLightCurves`; `False`: return the
         light curves in memory and remove the folder once complete.
     file_format : str, optional
-        ``parquet`` or ``ecsv`` (default: `default_format`).
+        ``parquet`` or ``ecsv`` for ``output=True`` (default: `default_format`); an in-memory
+        run's private cache is ``npz`` (NumPy arrays, exact and fast to write).
     overwrite : bool, optional
         Replace the chunks of another run found in ``folder`` instead of refusing.
     progress : bool or None, optional
@@ -449,8 +482,10 @@ def fetch_lightcurves(url, oids, *, session, survey=None, chunk_size=CHUNK_SIZE,
     kinds = adql.LIGHTCURVE_KINDS[survey]
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise InvalidQueryError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    file_format = file_format or default_format()
-    if file_format not in ("parquet", "ecsv"):
+    # The in-memory run's cache is private: the fastest exact format. Files given to the
+    # user (output=True) are Parquet or ECSV, which any astropy reads.
+    file_format = file_format or (default_format() if output else "npz")
+    if file_format not in ("parquet", "ecsv") and not (file_format == "npz" and not output):
         raise InvalidQueryError(f"file_format must be 'parquet' or 'ecsv', got {file_format!r}")
     chunks = [oids[i:i + chunk_size] for i in range(0, len(oids), chunk_size)]
     manifest = _Manifest(folder, url=url, survey=survey, kinds=kinds, oids=oids,
