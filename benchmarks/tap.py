@@ -145,12 +145,12 @@ def bench_tap_lightcurves(url, oids, cache_dir):
             "queries": result.meta["chunks"] * 3, "chunk_size": result.meta["chunk_size"]}
 
 
-def bench_rest_lightcurves(data, oids, cache_dir):
+def bench_rest_lightcurves(data, oids, cache_dir, latency=0.0):
     """The same objects' light curves through REST bulk (the offline server in its own
-    process, no added latency), end to end."""
+    process, ``latency`` seconds added to every request), end to end."""
     from alerce_astro import AlerceClass
 
-    with ServerProcess(data, latency=0.0) as server:
+    with ServerProcess(data, latency=latency) as server:
         rest_client = AlerceClass(urls=server.urls, cache_location=Path(cache_dir) / "rest")
         t0 = time.perf_counter()
         with warnings.catch_warnings():  # the main thread only, before any worker starts
@@ -158,7 +158,8 @@ def bench_rest_lightcurves(data, oids, cache_dir):
             rest = rest_client.get_lightcurves(oids, forced_photometry=True, progress=False,
                                                cache=False)
         seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "objects": len(rest), "failed": len(rest.failed),
+    return {"seconds": seconds, "latency_s": latency, "objects": len(rest),
+            "failed": len(rest.failed),
             "points": sum(len(rest[oid]) for oid in rest), "requests": 2 * len(oids),
             "max_workers": rest.meta.get("max_workers")}
 
@@ -194,7 +195,10 @@ def main(argv=None):
     parser.add_argument("--objects", type=int, default=None,
                         help="objects of the light-curve comparison (5000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each query side (3)")
-    parser.add_argument("--only", default="query,lightcurves", help="which measurements")
+    parser.add_argument("--only", default="query,lightcurves",
+                        help="which measurements: query, lightcurves, or rest (REST alone)")
+    parser.add_argument("--rest-latency", type=float, default=0.0,
+                        help="seconds the REST server adds to every request (0)")
     parser.add_argument("--data-dir", default=None,
                         help="where the generated dataset is kept (default: the temp dir)")
     parser.add_argument("--json", default=None, help="also write every number to this file")
@@ -211,18 +215,26 @@ def main(argv=None):
     results = {"machine": machine()}
     oids = object_ids(data)[:n_objects]
     with tempfile.TemporaryDirectory(prefix="alerce-tap-bench-") as cache:
-        with service_held():
-            url, load_s, loaded = load(data)
-            print(f"DaCHS at {url}: {'loaded in' if loaded else 'already served, checked in'}"
-                  f" {load_s:.0f} s", flush=True)
-            results.update(url=url, load_s=load_s)
-            if "query" in only:
-                results["query"] = bench_query(url, rows, args.repeat)
-                print(report({"query": results["query"]}), flush=True)
-            if "lightcurves" in only:
-                tap = bench_tap_lightcurves(url, oids, cache)
+        if only == {"rest"}:  # REST alone (no DaCHS), e.g. with --rest-latency
+            rest = bench_rest_lightcurves(data, oids, cache, args.rest_latency)
+            print(f"REST bulk, {len(oids):,} objects, {args.rest_latency * 1e3:.0f} ms "
+                  f"latency: {rest['seconds']:.1f} s ({rest['points']:,} points)")
+            results["rest"] = rest
+            only = set()
+        if only:
+            with service_held():
+                url, load_s, loaded = load(data)
+                print(f"DaCHS at {url}: "
+                      f"{'loaded in' if loaded else 'already served, checked in'} "
+                      f"{load_s:.0f} s", flush=True)
+                results.update(url=url, load_s=load_s)
+                if "query" in only:
+                    results["query"] = bench_query(url, rows, args.repeat)
+                    print(report({"query": results["query"]}), flush=True)
+                if "lightcurves" in only:
+                    tap = bench_tap_lightcurves(url, oids, cache)
         if "lightcurves" in only:
-            rest = bench_rest_lightcurves(data, oids, cache)
+            rest = bench_rest_lightcurves(data, oids, cache, args.rest_latency)
             results["lightcurves"] = {"objects": len(oids), "tap": tap, "rest": rest,
                                       "speedup": rest["seconds"] / tap["seconds"]}
     print()
