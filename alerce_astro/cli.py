@@ -226,9 +226,9 @@ def build_parser():
     p.set_defaults(func=cmd_serve, offline=False, server=None, no_cache=False, timeout=None,
                    client=False)
 
-    from .apis.tap.cli import add_tap_command
+    from .cli_tap import add_tap_command
 
-    add_tap_command(sub, parents=(common, table_out), emit=emit)
+    add_tap_command(sub, table_out=table_out)
 
     p = add("tour", "ALeRCE's starter tour: every table (ECSV) and figure (PNG) of it, and "
                     "an index.html that shows them")

@@ -48,6 +48,7 @@ LAYERS = {
     "alerce_astro.client": 3,
     "alerce_astro.classification": 3,
     "alerce_astro.cli": 4,
+    "alerce_astro.cli_tap": 4,
     "alerce_astro.tour": 4,
     "alerce_astro.offline": 4,
     "alerce_astro.testing": 4,

@@ -154,10 +154,14 @@ class BulkQueries(MultisurveyQueries):
                         stacklevel=3)  # _bulk, the public method, its caller
 
     def get_lightcurves(self, oids, *, max_workers=None, progress=None, get_query_payload=False,
-                        **kwargs):
+                        via="rest", **kwargs):
         """
         The light curves of many objects, fetched concurrently.
         {common}
+        via : str, optional
+            ``"rest"`` (default): one request per object; ``"tap"``: a few chunked queries on
+            ALeRCE's TAP service (`get_lightcurves_tap`, whose keywords ``**kwargs`` then
+            are), the same light curves, for thousands of objects.
         **kwargs
             Keywords of ``get_lightcurve`` (e.g. ``cache=``), the same for every object.
 
@@ -193,6 +197,11 @@ class BulkQueries(MultisurveyQueries):
         >>> sorted(set(lcs.stack()["oid"].tolist()))
         ['ZTF00aaaaaab', 'ZTF00aaaaaac']
         """
+        if via == "tap":
+            return self.get_lightcurves_tap(oids, max_workers=max_workers, progress=progress,
+                                            get_query_payload=get_query_payload, **kwargs)
+        if via != "rest":
+            raise InvalidQueryError(f"via must be 'rest' or 'tap', got {via!r}")
         if not isinstance(oids, (str, bytes, int)) and hasattr(oids, "__iter__"):
             oids = list(oids)
             targets = {id(c): c for c in map(self._client_for, oids)}

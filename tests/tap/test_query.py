@@ -91,15 +91,23 @@ def test_ctrl_c_aborts_and_deletes_the_job(dachs_service, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pyvo.dal.tap.AsyncTAPJob, "wait", interrupt)
+    submitted = []
+    submit = pyvo.dal.TAPService.submit_job
+
+    def recording_submit(self, *args, **kwargs):
+        job = submit(self, *args, **kwargs)
+        submitted.append(job.job_id)
+        return job
+
+    # This test's own job: others may run jobs on the same service meanwhile.
+    monkeypatch.setattr(pyvo.dal.TAPService, "submit_job", recording_submit)
     with TapSession(30) as session:
-        before = {j.jobid for j in pyvo.dal.TAPService(dachs_service,
-                                                       session=session).get_job_list()}
         with pytest.raises(KeyboardInterrupt):
             query.run_query(dachs_service, "SELECT COUNT(*) AS n FROM ztf.feature",
                             session=session, async_=True, progress=False)
         after = {j.jobid for j in pyvo.dal.TAPService(dachs_service,
                                                       session=session).get_job_list()}
-    assert after <= before  # the job is gone from the service
+    assert len(submitted) == 1 and submitted[0] not in after  # aborted and deleted
 
 
 def test_upload_join_with_int64_ids(tap_client):
@@ -211,3 +219,60 @@ def test_output_file_keeps_units(tap_client, tmp_path):
                          f"l.oid = {AGN}", output=out)
     back = Table.read(out)
     assert len(back) == 320 and back["psfflux"].unit == u.nJy and back["mjd"].unit == u.d
+
+
+def test_concurrent_queries_leave_the_warning_filters_alone(tap_client):
+    # warnings.catch_warnings swaps the process-wide filter list: from threads it loses or
+    # leaks other threads' filters (issue 17). TAP calls must never touch it, even on the
+    # overflow path, whose pyvo warning the client replaces with its own.
+    import sys
+    import threading
+    import warnings
+
+    outside = list(warnings.filters)
+    seen, errors, lists_seen = [], [], set()
+    start = threading.Barrier(5)
+    done = threading.Event()
+    # Recorded once, here in the main thread before any thread starts (the one safe use).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        before = list(warnings.filters)
+
+        def work(i):
+            try:
+                start.wait()
+                for _ in range(5):
+                    t = tap_client.query_tap("SELECT oid FROM alerce_tap.detection",
+                                             maxrec=5 + i, async_=False)
+                    seen.append(len(t))
+                    assert warnings.filters == before
+            except BaseException as exc:  # noqa: BLE001 (reported below, in the main thread)
+                errors.append(exc)
+
+        def watch():
+            # catch_warnings puts a new list in warnings.filters while it is active: any
+            # other list seen during the calls is a change of the process-wide state.
+            start.wait()
+            while not done.is_set():
+                lists_seen.add(id(warnings.filters))
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        watcher = threading.Thread(target=watch)
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-5)  # threads take turns often: a short swap is seen
+        try:
+            for t in [*threads, watcher]:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            done.set()
+            watcher.join()
+            sys.setswitchinterval(interval)
+        assert lists_seen == {id(warnings.filters)}
+        assert warnings.filters == before
+    assert not errors, errors
+    assert sorted(seen) == sorted([5, 6, 7, 8] * 5)
+    # Twenty cut results, each warned once, by the client (never pyvo's DALOverflowWarning).
+    assert [w.category for w in caught] == [MaxResultsWarning] * 20
+    assert warnings.filters == outside

@@ -9,8 +9,9 @@ Modules: `~alerce_astro.apis.tap.columns` (the tables' columns), `~alerce_astro.
 HTTP session with the package's time limits and retries), `~alerce_astro.apis.tap.query`
 (`run_query`: sync or async, uploads, errors, overflow), `~alerce_astro.apis.tap.adql` (the
 ready-made queries), `~alerce_astro.apis.tap.lightcurves` (light curves of many objects in
-chunked, resumable queries), `~alerce_astro.apis.tap.photometry` (TAP rows -> REST names, the
-hook to the canonical light curve) and `~alerce_astro.apis.tap.cli` (``alerce-astro tap``).
+chunked, resumable queries) and `~alerce_astro.apis.tap.photometry` (TAP rows -> the REST
+APIs' rows -> the canonical light curve). The command ``alerce-astro tap`` is the command
+line's (`alerce_astro.cli_tap`).
 
 Importing this package does not import pyvo; the modules that talk to the service do.
 """

@@ -202,9 +202,11 @@ ZTF_TABLES = (
                  _ztf("magapbig", "real", schema=_D),
                  _ztf("sigmagapbig", "real", schema=_D),
                  _ztf("rfid", "bigint", schema=_D),
-                 _ztf("magpsf_corr", "real", schema=_D),
-                 _ztf("sigmapsf_corr", "real", schema=_D),
-                 _ztf("sigmapsf_corr_ext", "real", schema=_D),
+                 # Double, not real: ALeRCE computes them in double precision (the ZTF
+                 # API's recorded values have digits a float32 cannot hold).
+                 _ztf("magpsf_corr", "double precision", schema=_D),
+                 _ztf("sigmapsf_corr", "double precision", schema=_D),
+                 _ztf("sigmapsf_corr_ext", "double precision", schema=_D),
                  _ztf("corrected", "boolean", schema=_D),
                  _ztf("dubious", "boolean", schema=_D),
                  _ztf("parent_candid", "bigint", schema=_D),
@@ -216,7 +218,8 @@ ZTF_TABLES = (
                  _ZTF_OID,
                  _ztf("fid", "integer", schema=_N, required=True),
                  _ztf("mjd", "double precision", schema=_N, required=True),
-                 _ztf("diffmaglim", "real", schema=_N),
+                 # Double: the recorded non-detection limits have float64 digits.
+                 _ztf("diffmaglim", "double precision", schema=_N),
              ), indexes=("oid",)),
     TapTable("ztf", "forced_photometry", "ZTF forced photometry at the object's position: "
              "one row per object and image.", (

@@ -20,10 +20,11 @@ Running one ADQL query through pyvo: sync or async, uploads, errors, overflow, u
   omits (nJy, MJD days, masked text NULLs, exact ids).
 """
 
+import functools
 import html
 import re
 import time
-import warnings
+import warnings  # warnings.warn only: never the filters (not thread-safe)
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -130,13 +131,34 @@ def _is_timeout(exc):
 
 
 def _results(votable, url, session):
-    from pyvo.dal import DALOverflowWarning
+    """pyvo's `~pyvo.dal.tap.TAPResults` of a parsed answer, without pyvo's overflow warning.
+
+    pyvo warns `~pyvo.dal.DALOverflowWarning` on an ``OVERFLOW`` status (older versions
+    while parsing, newer ones from ``execute``, not used here); `run_query` warns itself, with
+    advice. Silencing pyvo with ``warnings.catch_warnings`` would change the process-wide
+    filters under other threads (issue 17), so the status pyvo acts on is ``OK`` and the
+    service's own status is kept in ``query_status``.
+    """
+    return _quiet_results_class()(votable, url=url, session=session)
+
+
+@functools.cache
+def _quiet_results_class():
     from pyvo.dal.tap import TAPResults
 
-    # Older pyvo warns on every OVERFLOW while parsing; run_query warns itself, with advice.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DALOverflowWarning)
-        return TAPResults(votable, url=url, session=session)
+    class QuietResults(TAPResults):
+        def _findstatus(self, votable):
+            status = super()._findstatus(votable)
+            self._service_status = status[0]
+            if str(status[0]).lower() == "overflow":
+                return ("OK", status[1])
+            return status
+
+        @property
+        def query_status(self):
+            return self._service_status
+
+    return QuietResults
 
 
 def _sync(service, adql, *, maxrec, uploads, session, time_limit):

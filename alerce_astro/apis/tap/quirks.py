@@ -18,6 +18,14 @@ Rules for what a client sends:
   name their id column ``id`` (`check_upload_names`);
 - when ``MAXREC`` cuts a result, the answer's ``QUERY_STATUS`` is ``OVERFLOW`` and pyvo does not
   warn when the cut is at the ``maxrec`` the caller gave: the client looks at the status.
+
+What the REST APIs send for the same light-curve rows (`as_rest_rows`, so that a light curve from
+TAP equals the REST path's): the ZTF API v1 adds ``tid`` (``"ztf"``) and ``phase`` (always 0) to
+detections and ``tid`` to non-detections, and leaves out ``oid`` and ``drbversion``; the light
+curve API v2 names a forced point ``candid`` = object id + ``pid`` and adds ``tid`` and ``sid``
+(``"ztf"``); the multisurvey API leaves out ``sid``, and ``timeProcessedMjdTai`` and
+``timeWithdrawnMjdTai`` of forced photometry. (Keys the APIs always send as null need nothing:
+the REST schemas mask what a row lacks.)
 """
 
 import warnings
@@ -29,7 +37,9 @@ from astropy.table import MaskedColumn
 from ...exceptions import AlerceWarning, InvalidQueryError
 from .columns import TABLES
 
-__all__ = ["served_unit", "fill_in", "check_upload_names", "SYSTEM_COLUMNS"]
+__all__ = ["served_unit", "fill_in", "check_upload_names", "as_rest_rows", "kind_columns",
+           "real_columns",
+           "SYSTEM_COLUMNS", "REST_LEAVES_OUT"]
 
 #: PostgreSQL system column names: an uploaded column so named is renamed by the service.
 SYSTEM_COLUMNS = frozenset({"oid", "tableoid", "xmin", "xmax", "cmin", "cmax", "ctid"})
@@ -190,3 +200,100 @@ def check_upload_names(name, colnames):
                 f"upload {name!r}: column {col!r} is a PostgreSQL system column name, which "
                 f"the service renames ('{low}_'); call it 'id' (and join with "
                 f"ON x.{low} = u.id)")
+
+
+#: Database columns (TAP names) the REST APIs do not send, per survey and kind of point.
+REST_LEAVES_OUT = {
+    ("ztf", "detection"): ("oid", "drbversion"),
+    ("ztf", "upper_limit"): ("oid",),
+    ("ztf", "forced"): (),
+    ("lsst", "detection"): ("sid",),
+    ("lsst", "forced"): ("sid", "timeprocessedmjdtai", "timewithdrawnmjdtai"),
+}
+#: The TAP tables of each kind of light-curve point (the light-curve queries select these).
+_KIND_TABLES = {
+    ("ztf", "detection"): ("ztf.detection",),
+    ("ztf", "upper_limit"): ("ztf.non_detection",),
+    ("ztf", "forced"): ("ztf.forced_photometry",),
+    ("lsst", "detection"): ("alerce_tap.detection", "alerce_tap.lsst_detection"),
+    ("lsst", "forced"): ("alerce_tap.forced_photometry", "alerce_tap.lsst_forced_photometry"),
+}
+
+
+def kind_columns(survey, kind, available):
+    """
+    The columns of ``available`` (a light-curve chunk's) that belong to one kind of point.
+
+    A chunk stacks every kind: a column of one kind's table is masked on the rows of the
+    others. This gives the columns of the kind's own tables (`alerce_astro.apis.tap.columns`),
+    without the REST APIs' omissions (`REST_LEAVES_OUT`), in the chunk's order.
+
+    Parameters
+    ----------
+    survey, kind : str
+    available : sequence of str
+
+    Returns
+    -------
+    list of str
+    """
+    own = {c for name in _KIND_TABLES[(survey, kind)] for c in TABLES[name].names}
+    left_out = set(REST_LEAVES_OUT[(survey, kind)])
+    return [c for c in available if c in own and c not in left_out]
+
+
+def real_columns(survey, kind):
+    """
+    The columns that are ``real`` (float32) in a kind's tables: in a chunk they may have been
+    widened to float64 by another kind's same-named ``double`` column, so the REST form of
+    their values (their float32's shortest decimal) needs this list.
+
+    Examples
+    --------
+    >>> "diffmaglim" in real_columns("ztf", "detection"), real_columns("ztf", "upper_limit")
+    (True, set())
+    """
+    return {c.name for name in _KIND_TABLES[(survey, kind)] for c in TABLES[name].columns
+            if c.type == "real"}
+
+
+def as_rest_rows(survey, kind, rows, *, oid=None):
+    """
+    One kind of an object's light-curve rows (REST-named, `kind_columns` only) completed
+    with what the REST API adds to the database's values (see the module's description).
+
+    Parameters
+    ----------
+    survey : str
+        ``ztf`` or ``lsst``.
+    kind : str
+        ``detection``, ``upper_limit`` or ``forced``.
+    rows : list of dict
+        Changed in place.
+    oid : str or int
+        The object of rows without an ``oid`` key.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> as_rest_rows("ztf", "forced", [{"pid": 2554168932415, "mjd": 60308.2}],
+    ...              oid="ZTF00aaaaaab")[0]["candid"]
+    'ZTF00aaaaaab2554168932415'
+    """
+    if survey != "ztf":
+        return rows
+    if kind == "detection":
+        for row in rows:
+            row["tid"] = "ztf"
+            row["phase"] = 0.0
+    elif kind == "upper_limit":
+        for row in rows:
+            row["tid"] = "ztf"
+    elif kind == "forced":
+        for row in rows:
+            row["candid"] = f"{row.get('oid', oid)}{row['pid']}"
+            row["tid"] = row["sid"] = "ztf"
+    return rows
