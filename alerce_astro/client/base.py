@@ -43,7 +43,16 @@ from ..exceptions import (
 )
 from ..surveys import get_survey, survey_of_oid
 from ..transport import RequestSettings, Transport, parse_json
-from ..validation import check_bool, check_setting, check_url, parse_coordinates
+from ..validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_probability,
+    check_setting,
+    check_url,
+    parse_coordinates,
+    parse_range,
+)
 from .not_found import object_not_found
 
 __all__ = ["AlerceBase"]
@@ -285,6 +294,31 @@ class AlerceBase(BaseQuery):
 
     # ----------------------------------------------------------------------------------------
     # Arguments.
+    def _measure_criteria(self, *, ranking=None, probability=None, ndet=None, firstmjd=None,
+                          lastmjd=None, order_by=None, order_mode=None):
+        """The query parameters of the list criteria that every survey's lists share
+        (ranking, probability, detection and time ranges, order), checked, under the service's
+        names; the service's quirks say how times and orders are sent."""
+        quirks, wire = self.service.quirks, self.service.criteria
+        params = []
+        if ranking is not None:
+            params.append((wire["ranking"], check_int(ranking, argument="ranking", minimum=1)))
+        if probability is not None:
+            params.append((wire["probability"], check_probability(probability)))
+        for argument, value, kind in (("ndet", ndet, "int"), ("firstmjd", firstmjd, "mjd"),
+                                      ("lastmjd", lastmjd, "mjd")):
+            if kind == "mjd" and value is not None:
+                value = quirks.mjd_range_on_wire(value)
+            values = parse_range(value, argument=argument, kind=kind)
+            params.extend((wire[argument], v) for v in values or [])
+        if order_mode is not None:
+            check_choice(order_mode, self.service.order_modes, argument="order_mode")
+            if order_by is None:
+                raise InvalidQueryError("order_mode needs order_by")
+        if order_by is not None:
+            check_choice(order_by, self.service.order_by_choices, argument="order_by")
+        return params + quirks.order_params(order_by, order_mode)
+
     def _oid_or_position(self, target, *, argument="target"):
         """
         ``(oid, None)`` when ``target`` is an object id of this client's survey, else

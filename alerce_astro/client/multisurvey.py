@@ -26,7 +26,6 @@ import warnings
 import numpy as np
 from astropy import units as u
 from astropy.table import Column, Table
-from astropy.time import Time
 
 from ..exceptions import (
     InvalidQueryError,
@@ -37,7 +36,7 @@ from ..exceptions import (
     ServiceUnavailableError,
 )
 from ..transport import parse_json
-from ..validation import check_choice, check_int, check_probability, parse_range
+from ..validation import check_int
 from .base import AlerceBase
 
 __all__ = ["MultisurveyQueries", "DEFAULT_MAX_WORKERS"]
@@ -106,24 +105,9 @@ class MultisurveyQueries(AlerceBase):
             if class_name is not None:
                 params.append((wire["class_name"],
                                quirks.check_class(class_name, classifier, rows)))
-        if ranking is not None:
-            params.append((wire["ranking"], check_int(ranking, argument="ranking", minimum=1)))
-        if probability is not None:
-            params.append((wire["probability"], check_probability(probability)))
-        for argument, value, kind in (("ndet", ndet, "int"), ("firstmjd", firstmjd, "mjd"),
-                                      ("lastmjd", lastmjd, "mjd")):
-            if kind == "mjd" and value is not None:
-                value = _tai_range(value)
-            values = parse_range(value, argument=argument, kind=kind)
-            params.extend((wire[argument], v) for v in values or [])
-        if order_mode is not None:
-            check_choice(order_mode, self.service.order_modes, argument="order_mode")
-            if order_by is None:
-                raise InvalidQueryError("order_mode needs order_by")
-        if order_by is not None:
-            check_choice(order_by, self.service.order_by_choices, argument="order_by")
-            params += [("order_by", order_by), ("order_mode", order_mode or "DESC")]
-        return params
+        return params + self._measure_criteria(
+            ranking=ranking, probability=probability, ndet=ndet, firstmjd=firstmjd,
+            lastmjd=lastmjd, order_by=order_by, order_mode=order_mode)
 
     def _ms_query_objects(self, *, oid, criteria, row_limit, page_size, get_query_payload,
                           cache, extra=(), warn_empty=True):
@@ -420,16 +404,3 @@ def _parse_lightcurve(answer):
             raise ResponseFormatError(f"GET {answer.url}: the light curve's {key!r} is not a "
                                       f"list of objects")
     return data
-
-
-def _tai_range(value):
-    """MJD range ends as the service compares them (TAI): `~astropy.time.Time` ends are
-    converted; plain numbers are taken as TAI MJDs already."""
-    def one(end):
-        return float(end.tai.mjd) if isinstance(end, Time) else end
-
-    if isinstance(value, Time):
-        return [float(v) for v in np.atleast_1d(value.tai.mjd)]
-    if isinstance(value, (list, tuple)):
-        return type(value)(one(v) for v in value)
-    return one(value)

@@ -24,10 +24,8 @@ from ..transport import parse_json
 from ..validation import (
     check_choice,
     check_int,
-    check_probability,
     parse_coordinates,
     parse_radius,
-    parse_range,
 )
 from .class_names import check_class_names
 from .multisurvey import MultisurveyQueries
@@ -328,22 +326,9 @@ class ObjectQueries(MultisurveyQueries):
                     raise InvalidQueryError(f"{argument} must be a non-empty string, "
                                             f"got {value!r}")
                 params.append((wire[argument], value))
-        if ranking is not None:
-            params.append((wire["ranking"], check_int(ranking, argument="ranking", minimum=1)))
-        if probability is not None:
-            params.append((wire["probability"], check_probability(probability)))
-        for argument, value, kind in (("ndet", ndet, "int"), ("firstmjd", firstmjd, "mjd"),
-                                      ("lastmjd", lastmjd, "mjd")):
-            values = parse_range(value, argument=argument, kind=kind)
-            params.extend((wire[argument], v) for v in values or [])
-        if order_mode is not None:
-            check_choice(order_mode, self.service.order_modes, argument="order_mode")
-            if order_by is None:
-                raise InvalidQueryError("order_mode needs order_by")
-        if order_by is not None:
-            check_choice(order_by, self.service.order_by_choices, argument="order_by")
-        # Without an order of the user's, the quirks choose one that keeps pages stable.
-        return params + self.service.quirks.order_params(order_by, order_mode)
+        return params + self._measure_criteria(
+            ranking=ranking, probability=probability, ndet=ndet, firstmjd=firstmjd,
+            lastmjd=lastmjd, order_by=order_by, order_mode=order_mode)
 
     def _limits(self, row_limit, page_size):
         size = check_int(self._setting("page_size", page_size), argument="page_size",

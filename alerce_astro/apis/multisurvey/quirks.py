@@ -29,6 +29,9 @@ The rules of ALeRCE's multisurvey API that a client must know, each from a recor
 
 import difflib
 
+import numpy as np
+from astropy.time import Time
+
 from ...exceptions import InvalidQueryError, ResponseFormatError
 from ...surveys import LSST
 from ...surveys.ztf import validate_oid as validate_ztf_name
@@ -36,7 +39,8 @@ from ...surveys.ztf import validate_oid as validate_ztf_name
 __all__ = ["ZTF_MASTER_ID_BASE", "ztf_master_id", "ztf_name", "is_ztf_master_id",
            "SINGLE_OID_ROW_CAP", "BATCH_OIDS", "several_oid_values", "split_by_oid",
            "UNSUPPORTED", "explain_server_error", "check_classifier", "check_class",
-           "group_by_object", "check_band_map"]
+           "group_by_object", "check_band_map", "mjd_range_on_wire",
+           "order_params"]
 
 # ----------------------------------------------------------------------------------------------
 # ZTF master ids.
@@ -420,3 +424,44 @@ def check_band_map(rows, survey=LSST):
                     f"{expected} on {mismatch}; refusing to mislabel bands")
             last = band_map
     return rows
+
+
+def mjd_range_on_wire(value):
+    """
+    MJD range ends as the service compares them: TAI MJDs (Rubin's ``midpointMjdTai``).
+
+    `~astropy.time.Time` ends are converted; plain numbers are taken as TAI MJDs already.
+
+    Examples
+    --------
+    >>> from astropy.time import Time
+    >>> [round((m - 61000.0) * 86400, 3) for m in mjd_range_on_wire(Time(61000.0, format="mjd"))]
+    [37.0]
+    >>> mjd_range_on_wire([61000.0, None])
+    [61000.0, None]
+    """
+    def one(end):
+        return float(end.tai.mjd) if isinstance(end, Time) else end
+
+    if isinstance(value, Time):
+        return [float(v) for v in np.atleast_1d(value.tai.mjd)]
+    if isinstance(value, (list, tuple)):
+        return type(value)(one(v) for v in value)
+    return one(value)
+
+
+def order_params(order_by=None, order_mode=None):
+    """
+    The order of a list query: the user's (descending unless told), or none (the service
+    orders by probability, then by ``oid``, which keeps its pages stable).
+
+    Examples
+    --------
+    >>> order_params()
+    []
+    >>> order_params("n_det")
+    [('order_by', 'n_det'), ('order_mode', 'DESC')]
+    """
+    if order_by is None:
+        return []
+    return [("order_by", order_by), ("order_mode", order_mode or "DESC")]

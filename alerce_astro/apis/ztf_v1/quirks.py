@@ -25,7 +25,8 @@ Each rule is written once here, with the reason; the client applies them without
 from ...surveys.ztf import FEATURE_FIDS
 
 __all__ = ["TOTAL_CAP", "ZERO_STAND_IN", "OIDS_PER_REQUEST", "MAX_PAGE_SIZE", "HIERARCHY",
-           "FEATURE_FIDS", "UNIQUE_ORDERS", "cone_params", "order_params", "paging_plan"]
+           "FEATURE_FIDS", "UNIQUE_ORDERS", "cone_params", "mjd_range_on_wire", "order_params",
+           "paging_plan"]
 
 #: The most ``count=true`` counts.
 TOTAL_CAP = 50001
@@ -75,6 +76,12 @@ def cone_params(ra, dec, radius_arcsec):
     """
     return [("ra", repr(float(ra or ZERO_STAND_IN))), ("dec", repr(float(dec or ZERO_STAND_IN))),
             ("radius", repr(float(radius_arcsec)))]
+
+
+def mjd_range_on_wire(value):
+    """MJD range ends as the service compares them: as given (ZTF's MJDs are UTC, as
+    `~astropy.time.Time` ends are read by the range parser)."""
+    return value
 
 
 def order_params(order_by=None, order_mode=None):
