@@ -121,6 +121,10 @@ class Transport:
         self.session.mount("https://", adapter)
         self._lock = threading.Lock()
         self.requests_sent = 0
+        #: What `requests` would read from the environment for each ``scheme://host:port``
+        #: (proxies, CA bundle, netrc credentials), read once: `requests` reads it again on
+        #: every request (``trust_env``), a fifth of a request's CPU time.
+        self._environment = {}
         #: Where this client's cache problems are reported, once each (see `ResponseCache`).
         self.cache_problems = CacheProblems()
         # urllib3 logs the URLs it requests at DEBUG level: a same-host redirect could put a
@@ -297,9 +301,7 @@ class Transport:
             response = None
             try:
                 # Connecting and every socket read may each wait only for what is left.
-                response = self.session.get(target, params=query or None, headers=sent_headers,
-                                            timeout=(left, left), stream=True,
-                                            allow_redirects=False)
+                response = self._request(target, query, sent_headers, (left, left))
                 if response.is_redirect and "Location" in response.headers:
                     location = urljoin(response.url, response.headers["Location"])
                     if _same_service(target, location):
@@ -316,6 +318,41 @@ class Transport:
                 if response is not None:
                     response.close()
         return response, b""
+
+    def _request(self, url, query, headers, timeout):
+        """
+        ``session.get(url, params=query, headers=headers, timeout=timeout, stream=True,
+        allow_redirects=False)``, with what the environment says about ``url``'s host read
+        once per host instead of on every request.
+        """
+        session = self.session
+        auth, settings = self._environment_for(url)
+        prepared = session.prepare_request(requests.Request(
+            "GET", url, headers=headers, params=query or {}, auth=auth))
+        return session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
+
+    def _environment_for(self, url):
+        """``(auth, send settings)`` for ``url``'s host, as `requests.Session.request` finds
+        them (environment proxies and ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``, ``~/.netrc``)."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        found = self._environment.get(key)
+        if found is None:
+            session = self.session
+            settings = session.merge_environment_settings(url, {}, True, None, None)
+            auth = None
+            if session.trust_env and not session.auth:
+                auth = requests.utils.get_netrc_auth(url)
+            # A callable that changes nothing stands for "no netrc entry", so that
+            # prepare_request does not look the file up again.
+            found = (auth or _unchanged, settings)
+            self._environment[key] = found
+        return found
+
+
+def _unchanged(request):
+    """The authentication of a host without a netrc entry: nothing added."""
+    return request
 
 
 def _read(response, settings, deadline):

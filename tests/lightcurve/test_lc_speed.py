@@ -132,6 +132,10 @@ def test_assembly_as_astropy_makes_it(recorded_bodies, simulated_bodies, monkeyp
     ("bool", [True, False, None]),
     ("bool", [True, "t", "no", "maybe", 1, 0.0, math.nan]),
     ("str", ["ztf", "a", ""]),
+    ("str", ["ztf", "ztf", "ztf"]),  # one value throughout: made without converting each
+    ("str", ["", ""]),
+    ("str", ["\u00e9\U0001f600 ", "\u00e9\U0001f600 "]),
+    ("str", ["ztf", "ztf", None]),
     ("str", [None, None]),
     ("str", ["x", None, 3, {"a": [1]}, 1.5]),
     ("float64", []), ("int16", []), ("str", []), ("bool", []),

@@ -6,6 +6,8 @@ that parse step: an answer of the wrong shape raises `~alerce_astro.exceptions.R
 and is never stored.
 """
 
+from itertools import repeat
+
 from ...exceptions import ResponseFormatError
 from ...transport import parse_json
 from ..answers import check_keys, check_record
@@ -38,7 +40,7 @@ def parse_lightcurve(answer):
     for key in ("detections", "non_detections"):
         value = data.get(key)
         if value is not None and not (isinstance(value, list)
-                                      and all(isinstance(r, dict) for r in value)):
+                                      and all(map(isinstance, value, repeat(dict)))):
             raise ResponseFormatError(f"GET {answer.url}: the light curve's {key!r} is not a "
                                       f"list of objects")
     return data
