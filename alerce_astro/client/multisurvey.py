@@ -34,7 +34,6 @@ from ..exceptions import (
     ObjectNotFoundError,
     RemoteServiceError,
     ResponseFormatError,
-    ServiceUnavailableError,
 )
 from ..transport import parse_json
 from ..validation import check_choice, check_int, check_probability, parse_range
@@ -58,14 +57,32 @@ class MultisurveyQueries(AlerceBase):
     # ----------------------------------------------------------------------------------------
     # Requests that the service answers with 500 when the object is not there.
     def _ms_get_one(self, route, *, name, oid, cache, parse):
+        """
+        ``route`` (an `AMBIGUOUS_500` route of ``oid``) answered, where a 500 is settled by a
+        probe instead of the back-off: an unknown id or a solar-system object raises
+        `ObjectNotFoundError` after two requests; a known diaObject's 500 is a failure of the
+        service, retried like any (`ServiceUnavailableError` if it persists).
+        """
+        quirks = self.service.quirks
         try:
-            return self._get(route, cache=cache, parse=parse)
-        except (ServiceUnavailableError, RemoteServiceError) as exc:
-            if "HTTP 500" not in str(exc):
+            return self._get(route, cache=cache, parse=parse, no_retry={500})
+        except RemoteServiceError as exc:
+            if getattr(exc, "status", None) != 500:
                 raise
-            raise ObjectNotFoundError(
-                f"{self.service.quirks.explain_server_error(name, oid=oid)} "
-                f"(GET {route.shown}: HTTP 500)") from None
+        verdict = quirks.probe_verdict(self._ms_probe(oid), oid)
+        if verdict == "exists":  # a real failure: the retries it skipped, then their verdict
+            return self._get(route, cache=cache, parse=parse)
+        why = ("and has no detection of it either" if verdict == "unknown"
+               else "and it is a solar-system object")
+        raise ObjectNotFoundError(
+            f"{quirks.explain_server_error(name, oid=oid)} (GET {route.shown}: HTTP 500, "
+            f"{why})") from None
+
+    def _ms_probe(self, oid):
+        """The rows of ``oid`` on `quirks.PROBE_ROUTE` (never cached: it settles a 500)."""
+        route = self._route(self.service.quirks.PROBE_ROUTE, oid=oid)
+        return self._get(route, cache=False,
+                         parse=lambda a: self.service.parse_rows(a, what="detections"))
 
     # ----------------------------------------------------------------------------------------
     # Objects.
