@@ -53,7 +53,8 @@ def _peak_rss_mib():
 
 
 def scaling(urls, oids, max_workers=None):
-    """Time and memory of one get_lightcurves call over ``oids`` (no latency)."""
+    """Time and memory of one get_lightcurves call over ``oids`` and its stack (no
+    latency), and the size of the stacked table."""
     from alerce_astro import AlerceClass
 
     client = AlerceClass(urls=urls)
@@ -65,12 +66,15 @@ def scaling(urls, oids, max_workers=None):
         start = time.perf_counter()
         result = client.get_lightcurves(oids, progress=False, cache=False,
                                         max_workers=max_workers)
+        stacked = result.stack()  # every light curve in one table: the whole result
         elapsed = time.perf_counter() - start
-    points = sum(len(lc) for lc in result.values())
+    points = len(stacked)
     peak = _peak_rss_mib()
+    size = sum(_nbytes(stacked[name]) for name in stacked.colnames)
     return {"n": len(oids), "seconds": elapsed, "points": points, "failed": len(result.failed),
             "rss_before_mib": before, "peak_rss_mib": peak, "growth_mib": peak - before,
-            "held_mib": _rss_mib() - before, "requests": result.meta["requests"]}
+            "held_mib": _rss_mib() - before, "requests": result.meta["requests"],
+            "result_mib": size / 2**20}
 
 
 def stack(body, n_objects):

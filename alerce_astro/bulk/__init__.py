@@ -7,9 +7,9 @@ sends requests (through the transport's request slots), so it is loaded only whe
 result classes need no HTTP code.
 """
 
-from .result import BulkFailureWarning, BulkResult, stack_tables
+from .result import BulkFailureWarning, BulkResult, stack_prepared, stack_tables
 
-__all__ = ["BulkResult", "BulkFailureWarning", "run_many", "stack_tables"]
+__all__ = ["BulkResult", "BulkFailureWarning", "run_many", "stack_prepared", "stack_tables"]
 
 
 def __getattr__(name):

@@ -9,6 +9,7 @@ taking the same keywords, and `query_many` runs any of them by name.
 from ..bulk.engine import run_many
 from ..exceptions import InvalidQueryError
 from ..validation import check_int
+from .lightcurves import PREPARE_ONLY
 from .multisurvey import MultisurveyQueries
 
 __all__ = ["BulkQueries", "MAX_WORKERS"]
@@ -203,9 +204,18 @@ class BulkQueries(MultisurveyQueries):
         if self._multisurvey:  # batches of several oids per request
             return self._ms_get_lightcurves(oids, max_workers=max_workers, progress=progress,
                                             get_query_payload=get_query_payload, kwargs=kwargs)
-        return self._bulk(self.get_lightcurve, oids, what="light curves",
+        return self._bulk(self._prepared_lightcurve, oids, what="light curves",
                           max_workers=max_workers, progress=progress,
                           get_query_payload=get_query_payload, kwargs=kwargs)
+
+    def _prepared_lightcurve(self, oid, **kwargs):
+        """``get_lightcurve`` that leaves the light curve prepared, not built: the result
+        builds each one when asked for, and stacks them all without building any."""
+        token = PREPARE_ONLY.set(True)
+        try:
+            return self.get_lightcurve(oid, **kwargs)
+        finally:
+            PREPARE_ONLY.reset(token)
 
     def query_magstats_many(self, oids, *, max_workers=None, progress=None,
                             get_query_payload=False, cache=None):

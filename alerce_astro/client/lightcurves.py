@@ -1,11 +1,16 @@
 """The light-curve part of `~alerce_astro.AlerceClass`: light curves and photometry tables."""
 
+import contextvars
 import warnings
 
 from ..exceptions import NoResultsWarning
 from .multisurvey import MultisurveyQueries
 
 __all__ = ["LightCurveQueries"]
+
+#: True in the calls of a bulk download: `get_lightcurve` returns a
+#: `~alerce_astro.lightcurve.build.PreparedLightCurve` there, built later by the result.
+PREPARE_ONLY = contextvars.ContextVar("alerce_astro_prepare_only", default=False)
 
 
 class LightCurveQueries(MultisurveyQueries):
@@ -90,8 +95,12 @@ class LightCurveQueries(MultisurveyQueries):
             forced = self._get(forced_route, cache=cache,
                                parse=self.service.parse_forced_photometry)
             meta["forced_photometry_url"] = forced_route.url
-        lc = self.service.lightcurve(data, oid=oid, forced=forced,
-                                     non_detections=non_detections, meta=meta)
+        # In a bulk download (get_lightcurves) the light curve is only prepared here, and
+        # built when it is asked for or stacked with the others (see BulkResult).
+        make = (self.service.prepared_lightcurve
+                if PREPARE_ONLY.get() and hasattr(self.service, "prepared_lightcurve")
+                else self.service.lightcurve)
+        lc = make(data, oid=oid, forced=forced, non_detections=non_detections, meta=meta)
         if not len(lc):
             warnings.warn(f"no photometry for {oid}: the light curve is empty",
                           NoResultsWarning)

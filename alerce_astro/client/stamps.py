@@ -16,8 +16,11 @@ How a stamp set is fetched:
    (`~alerce_astro.stamps.wcs.cutout_wcs`).
 """
 
+import collections
 import contextvars
+import dataclasses
 import json
+import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -40,6 +43,7 @@ from ..stamps.lsst_stampset import make_lsst_stamp_set
 from ..stamps.stampset import StampSet, make_stamp
 from ..stamps.wcs import locate_in_difference, reference_pixel
 from ..surveys.base import validate_int64_id
+from ..transport import parse_json
 from .base import AlerceBase
 
 __all__ = ["StampQueries"]
@@ -261,13 +265,29 @@ class StampQueries(AlerceBase):
 
     def _record_from_detections(self, oid, candid, which, cache):
         route = self._route("detections", oid=oid)
+        schema = self.service.columns.DETECTION
+        own_records = getattr(self.service, "stamp_records", None)  # the wire's own columns
+
+        def parse(answer):
+            # The records of the same answer (a cached one, read again) are made once.
+            key = (answer.url, bytes(answer.body))
+            found = _RECORDS.get(key)
+            if found is None:
+                rows = parse_json(answer, expect=list, what="detections")
+                bad = sorted({type(r).__name__ for r in rows if not isinstance(r, dict)})
+                if bad:
+                    raise ResponseFormatError(
+                        f"GET {answer.url}: expected a list of objects for the detections, "
+                        f"got items of type {', '.join(bad)}")
+                found = (own_records(rows) if own_records is not None
+                         else _detection_records(schema, rows))
+                _RECORDS.put(key, found)
+            return [dict(r) for r in found]  # the caller's to change
+
         try:
-            rows, _ = self._get_json(route, what="detections", cache=cache)
+            records, _ = self._get_json(route, what="detections", cache=cache, parse=parse)
         except ObjectNotFoundError as exc:
             raise ObjectNotFoundError(f"{oid}: no such object at ALeRCE ({exc})") from None
-        own_records = getattr(self.service, "stamp_records", None)  # the wire's own columns
-        records = (own_records(rows or []) if own_records is not None
-                   else _detection_records(self.service.columns.DETECTION, rows or []))
         if candid is not None:
             found = next((r for r in records if r["candid"] == candid), None)
             if (found is not None and not found["has_stamp"]
@@ -308,6 +328,22 @@ class StampQueries(AlerceBase):
         return all(self._is_cached(self._stamp_route(oid, candid, kind), cache)
                    for kind in STAMP_TYPES)
 
+    def _decoded_cutout(self, oid, candid, kind, fetch):
+        """A cached cutout, decoded once per process (stamps never change): a copy of the
+        decoded one, or ``fetch(kind)`` the first time. Only asked for once the cache holds
+        the stamp, so that a cleared cache is never answered from memory."""
+        route = self._stamp_route(oid, candid, kind)
+        key = (str(self.cache_location), route.url, tuple(map(tuple, route.params)))
+        cutout = _DECODED.get(key)
+        if cutout is None:
+            cutout = fetch(kind)
+            _DECODED.put(key, cutout)
+        # Copies (of any cutout type: ZTF's Cutout, LSST's LsstCutout with variance and
+        # PSF): what a caller does to its stamps never reaches the next caller.
+        return dataclasses.replace(cutout, **{
+            f.name: getattr(cutout, f.name).copy() for f in dataclasses.fields(cutout)
+            if getattr(cutout, f.name) is not None})
+
     def _stamp_set(self, oid, record, *, subpixel, cache):
         candid = record["candid"]
         # LSST cutouts carry their own WCS (and there is no alert packet): nothing to add.
@@ -323,10 +359,11 @@ class StampQueries(AlerceBase):
             jobs["alert"] = (lambda _: self.get_avro_info(candid, oid=oid, cache=cache), None)
         outcome = {}
         if self._stamps_cached(oid, candid, cache) and not want_alert:
-            # Everything is on disk: reading three files needs no threads.
+            # Everything is on disk: reading three files needs no threads, and cutouts
+            # decoded before need not be read nor decoded again.
             for name, (func, arg) in jobs.items():
                 try:
-                    outcome[name] = func(arg)
+                    outcome[name] = self._decoded_cutout(oid, candid, arg, func)
                 except RemoteServiceError as exc:
                     outcome[name] = exc
         else:
@@ -386,6 +423,35 @@ class StampQueries(AlerceBase):
         meta.update({"measurement_id": meta.pop("candid"), "band_id": meta.pop("fid"),
                      "mjd": float(time.mjd), "mjd_tai": mjd_tai, "date": time.isot})
         return make_lsst_stamp_set(cutouts, meta)
+
+
+class _DecodedCutouts:
+    """The last ``size`` things decoded from cached answers (cutouts, alert records), by
+    key; what is kept is never changed (copies are handed out)."""
+
+    def __init__(self, size):
+        self.size = size
+        self.items = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            cutout = self.items.get(key)
+            if cutout is not None:
+                self.items.move_to_end(key)
+            return cutout
+
+    def put(self, key, cutout):
+        with self.lock:
+            self.items[key] = cutout
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+#: 64 cutouts: the three images of the last ~20 alerts, ~1 MB.
+_DECODED = _DecodedCutouts(64)
+#: The alert records of the last 16 detections answers read, by URL and body.
+_RECORDS = _DecodedCutouts(16)
 
 
 def _candid_argument(candid):

@@ -34,7 +34,8 @@ from ..positions import usable_axes
 from ..schema import Schema
 from .photometry import KINDS
 
-__all__ = ["build_lightcurve", "KINDS", "SENTINEL_MAG"]
+__all__ = ["build_lightcurve", "prepare_lightcurve", "PreparedLightCurve",
+           "KINDS", "SENTINEL_MAG"]
 
 #: ALeRCE writes 100 for an undefined magnitude or error (e.g. ``sigmapsf_corr`` when the
 #: point-source error formula has no real solution): a map's ``sentinels`` use this value.
@@ -94,6 +95,46 @@ def build_lightcurve(rows, photometry, *, oid, meta=None, cls=None):
     >>> lc["band"][0], lc["flux"][0], lc.meta["survey"]
     (np.str_('g'), <Quantity -10. uJy>, 'ztf')
     """
+    return prepare_lightcurve(rows, photometry, oid=oid, meta=meta, cls=cls).build()
+
+
+def prepare_lightcurve(rows, photometry, *, oid, meta=None, cls=None):
+    """
+    The first half of `build_lightcurve`: the rows read, checked and put in time order, as
+    NumPy arrays (a `PreparedLightCurve`), with no astropy object made yet.
+
+    Bulk downloads do this much in the worker threads and leave the rest (the time series,
+    its ``Time``, quantities and masked columns: most of the cost of a small light curve) for
+    when a light curve is asked for, or do it once for all of them when they are stacked.
+    Warnings and errors as in `build_lightcurve`.
+
+    Parameters
+    ----------
+    rows : dict
+        Kind -> list of row objects, as for `build_lightcurve`.
+    photometry : `~alerce_astro.lightcurve.photometry.PhotometryMap`
+        The map of the rows' columns.
+    oid : str or int
+        The object id.
+    meta : dict, optional
+        Provenance to store in ``meta``.
+    cls : type, optional
+        The class ``build`` makes (default `~alerce_astro.lightcurve.AlerceLightCurve`).
+
+    Returns
+    -------
+    `PreparedLightCurve`
+        ``.build()`` gives the light curve that `build_lightcurve` returns.
+
+    Examples
+    --------
+    >>> from alerce_astro.apis.ztf_v1.photometry import ZTF_PHOTOMETRY
+    >>> prepared = prepare_lightcurve({"detection": [
+    ...     {"mjd": 59000.5, "fid": 1, "magpsf": 21.4, "sigmapsf": 0.1, "isdiffpos": -1}]},
+    ...     ZTF_PHOTOMETRY, oid="ZTF20aaaaaaa")
+    >>> len(prepared), prepared.build()["band"][0]
+    (1, np.str_('g'))
+    """
     if cls is None:
         from .timeseries import AlerceLightCurve as cls
     plan = _plan(photometry)
@@ -149,13 +190,61 @@ def build_lightcurve(rows, photometry, *, oid, meta=None, cls=None):
             field = part.columns[name].field
             out[name] = (values, mask, field.unit, field.description)
 
-    survey = photometry.survey
-    time = Time(mjd[order], format="mjd", scale=survey.time_scale)
-    if survey.time_scale != "utc":
-        time = time.utc  # exact (two doubles), never a silent offset of leap seconds
-    info = {"oid": oid, "survey": survey.name, "coord": _mean_position(out, plan.position),
-            "magnitudes": "difference"}
-    return _assemble(cls, time, out, {**info, **dict(meta or {})}, plan.descriptions["time"])
+    return PreparedLightCurve(cls, mjd[order], photometry.survey, out,
+                              _mean_position(out, plan.position), oid, meta,
+                              plan.descriptions["time"])
+
+
+class PreparedLightCurve:
+    """
+    A light curve read and put in order, not yet made an astropy object.
+
+    What `prepare_lightcurve` gives: the columns as NumPy arrays (values, mask, unit,
+    description), the sorted MJDs and the meta, with no `~astropy.time.Time`, quantity, column
+    or `~astropy.coordinates.SkyCoord` made yet (those are most of the cost of a small light
+    curve). `build` makes the light curve, exactly as `build_lightcurve` returns it;
+    `~alerce_astro.bulk.stack_prepared` makes the table of many of them in one go, as
+    `~alerce_astro.bulk.stack_tables` of their built light curves would.
+    """
+
+    __slots__ = ("cls", "mjd", "survey", "columns", "position", "oid", "meta",
+                 "time_description")
+
+    def __init__(self, cls, mjd, survey, columns, position, oid, meta, time_description):
+        self.cls, self.mjd, self.survey, self.columns = cls, mjd, survey, columns
+        self.position, self.oid, self.meta = position, oid, dict(meta or {})
+        self.time_description = time_description
+
+    def __len__(self):
+        return len(self.mjd)
+
+    def __repr__(self):
+        return f"<PreparedLightCurve {self.oid}: {len(self)} points, not built>"
+
+    def info(self, coord):
+        """The light curve's ``meta``, with ``coord`` given."""
+        return {"oid": self.oid, "survey": self.survey.name, "coord": coord,
+                "magnitudes": "difference", **self.meta}
+
+    def time(self, mjd=None):
+        """The `~astropy.time.Time` of ``mjd`` (default: this light curve's), in UTC."""
+        scale = self.survey.time_scale
+        time = Time(self.mjd if mjd is None else mjd, format="mjd", scale=scale)
+        if scale != "utc":
+            time = time.utc  # exact (two doubles), never a silent offset of leap seconds
+        return time
+
+    def build(self):
+        """
+        The light curve.
+
+        Returns
+        -------
+        `~alerce_astro.lightcurve.AlerceLightCurve`
+            What `build_lightcurve` returns for the same rows.
+        """
+        return _assemble(self.cls, self.time(), self.columns,
+                         self.info(_skycoord(self.position)), self.time_description)
 
 
 class _Plan:
@@ -423,7 +512,8 @@ def _unit(unit):
 
 
 def _mean_position(out, position):
-    """The mean position of the detections (as ALeRCE's meanra/meandec), or None."""
+    """The mean position of the detections (as ALeRCE's meanra/meandec), ``(ra, dec)`` in
+    degrees, or None."""
     if not all(name in out for name in position):
         return None
     ra, ra_mask = out[position[0]][:2]
@@ -446,6 +536,13 @@ def _mean_position(out, position):
                np.mean(np.sin(dec_rad)))
     mean_ra = np.degrees(np.arctan2(y, x)) % 360.0
     mean_dec = np.degrees(np.arctan2(z, np.hypot(x, y)))
+    return float(mean_ra), float(mean_dec)
+
+
+def _skycoord(position):
+    """``meta["coord"]`` of a mean position ``(ra, dec)`` in degrees, or None."""
+    if position is None:
+        return None
     # A SkyCoord of a frame object: the same coordinate, 20 % cheaper to make than from
     # ra=, dec=, frame= keywords.
-    return SkyCoord(ICRS(ra=mean_ra * u.deg, dec=mean_dec * u.deg))
+    return SkyCoord(ICRS(ra=position[0] * u.deg, dec=position[1] * u.deg))

@@ -30,14 +30,14 @@ then ``ra``, ``dec``, ``rb``, ``drb``, ``has_stamp``, ``corrected``, ``dubious``
 Upper limits have ``time``, ``band_id``, ``limiting_mag`` and ``tid``.
 """
 
-from ...lightcurve.build import SENTINEL_MAG, build_lightcurve
+from ...lightcurve.build import SENTINEL_MAG, build_lightcurve, prepare_lightcurve
 from ...lightcurve.photometry import Extra, KindMap, PhotometryMap
 from ...surveys import ZTF
 from ..lightcurve_v2.photometry import FORCED, flatten_forced_photometry
 from . import columns
 
 __all__ = ["ZTF_PHOTOMETRY", "DETECTIONS", "NON_DETECTIONS", "EXTRAS",
-           "lightcurve_from_json"]
+           "lightcurve_from_json", "prepared_lightcurve_from_json"]
 
 #: ZTF's own light-curve columns, after the canonical ones.
 EXTRAS = (
@@ -126,6 +126,29 @@ def lightcurve_from_json(data, *, oid, forced=None, non_detections=True, meta=No
     >>> lc["kind"][0], lc["band"][0], lc["limiting_mag"][0]
     (np.str_('upper_limit'), np.str_('g'), <Quantity 19.2 mag>)
     """
+    return build_lightcurve(_rows(data, forced, non_detections), ZTF_PHOTOMETRY, oid=oid,
+                            meta=meta, cls=cls)
+
+
+def prepared_lightcurve_from_json(data, *, oid, forced=None, non_detections=True, meta=None,
+                                  cls=None):
+    """
+    `lightcurve_from_json` up to the astropy objects: a
+    `~alerce_astro.lightcurve.build.PreparedLightCurve` whose ``.build()`` is the light
+    curve (what bulk downloads keep until a light curve is asked for). Same parameters.
+
+    Examples
+    --------
+    >>> prepared = prepared_lightcurve_from_json({"detections": [], "non_detections": [
+    ...     {"tid": "ztf", "mjd": 58828.5, "fid": 1, "diffmaglim": 19.2}]}, oid="ZTF20aaelulu")
+    >>> len(prepared), prepared.build()["kind"][0]
+    (1, np.str_('upper_limit'))
+    """
+    return prepare_lightcurve(_rows(data, forced, non_detections), ZTF_PHOTOMETRY, oid=oid,
+                              meta=meta, cls=cls)
+
+
+def _rows(data, forced, non_detections):
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -135,4 +158,4 @@ def lightcurve_from_json(data, *, oid, forced=None, non_detections=True, meta=No
             "upper_limit": (data.get("non_detections") or []) if non_detections else []}
     if forced is not None:
         rows["forced"] = flatten_forced_photometry(forced)
-    return build_lightcurve(rows, ZTF_PHOTOMETRY, oid=oid, meta=meta, cls=cls)
+    return rows

@@ -48,6 +48,12 @@ class ZtfService(Service):
         return lightcurve_from_json(data, oid=oid, forced=forced,
                                     non_detections=non_detections, meta=meta)
 
+    def prepared_lightcurve(self, data, *, oid, forced=None, non_detections=True, meta=None):
+        from .photometry import prepared_lightcurve_from_json
+
+        return prepared_lightcurve_from_json(data, oid=oid, forced=forced,
+                                             non_detections=non_detections, meta=meta)
+
     def forced_photometry_rows(self, rows):
         from ..lightcurve_v2.photometry import flatten_forced_photometry
 
