@@ -303,15 +303,19 @@ class MultisurveyQueries(AlerceBase):
                 f"there is no LSST object {oid}: the service has no photometry for it")
         return lc
 
-    def _ms_split_lightcurves(self, data, oids, *, forced_photometry, meta):
-        """``lightcurve_api/lightcurve`` of several oids -> oid -> light curve."""
+    def _ms_split_lightcurves(self, data, oids, *, forced_photometry, meta, prepared=False):
+        """``lightcurve_api/lightcurve`` of several oids -> oid -> light curve (``prepared``:
+        a `~alerce_astro.lightcurve.build.PreparedLightCurve`, built on access by bulk
+        results)."""
         quirks = self.service.quirks
         detections = quirks.split_by_oid(data["detections"], oids)
         forced = quirks.split_by_oid(data["forced_photometry"], oids) if forced_photometry \
-            else {}
+            else None
+        if prepared:  # the batch's columns converted once for all its objects
+            return self.service.prepared_lightcurves(detections, forced, meta=meta)
         return {oid: self.service.lightcurve(detections[oid], oid=oid,
-                                             forced=forced.get(oid) if forced_photometry
-                                             else None, meta=dict(meta))
+                                             forced=None if forced is None else forced[oid],
+                                             meta=dict(meta))
                 for oid in oids}
 
     def _ms_photometry_table(self, name, schema, oid, *, what, get_query_payload, cache):
@@ -393,9 +397,10 @@ class MultisurveyQueries(AlerceBase):
         def call(key):
             route = routes[key]
             data = self._get(route, cache=cache, parse=_parse_lightcurve)
+            # prepared (arrays) here, built when asked for or stacked (see BulkResult)
             return self._ms_split_lightcurves(data, batches[key],
                                               forced_photometry=forced_photometry,
-                                              meta=self._meta(route))
+                                              meta=self._meta(route), prepared=True)
 
         settings = self._request_settings()
         pause = min(settings.backoff_factor * 2**settings.max_retries, settings.max_retry_delay)
