@@ -277,10 +277,14 @@ def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
     out = _columns(plan, parts, sizes, order, {kind: True for kind in asked})
     ends = np.searchsorted(owner[order], np.arange(len(groups) + 1))
     mjd = mjd[order]
+    # Whether each object has a masked value in each masked column, for all at once.
+    masked = {name: _any_per_piece(spec[1], ends) for name, spec in out.items()
+              if spec[1] is not None}
     prepared = {}
     for index, (oid, _) in enumerate(groups):
         piece = slice(ends[index], ends[index + 1])
-        columns = {name: _sliced(spec, piece, fixed=name in _FIXED_WIDTH)
+        columns = {name: _sliced(spec, piece, name in masked and masked[name][index],
+                                 fixed=name in _FIXED_WIDTH)
                    for name, spec in out.items()}
         prepared[oid] = PreparedLightCurve(cls, mjd[piece], photometry.survey, columns,
                                            _mean_position(columns, plan.position), oid, meta,
@@ -310,12 +314,17 @@ def _sliceable(plan, photometry, parts, asked):
 _FIXED_WIDTH = frozenset({"kind", "band"})
 
 
-def _sliced(spec, piece, *, fixed):
-    """One object's part of a batch column, as its own preparation makes it: the mask None
-    when nothing of it is masked, text (unless ``fixed``) as wide as its longest value."""
-    values, mask = spec[0][piece], None if spec[1] is None else spec[1][piece]
-    if mask is not None and not mask.any():
-        mask = None
+def _any_per_piece(mask, ends):
+    """For consecutive pieces ``ends[i]:ends[i + 1]`` of ``mask``: whether any is True."""
+    counts = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+    return (counts[ends[1:]] - counts[ends[:-1]] > 0).tolist()
+
+
+def _sliced(spec, piece, masked, *, fixed):
+    """One object's part of a batch column, as its own preparation makes it: the mask only
+    when something of it is ``masked`` (else None), text (unless ``fixed``) as wide as its
+    longest value."""
+    values, mask = spec[0][piece], spec[1][piece] if masked else None
     if values.dtype.kind == "U" and not fixed:
         width = max(1, int(np.char.str_len(values).max())) if len(values) else 1
         values = values.astype(f"U{width}", copy=False)
