@@ -65,8 +65,13 @@ def test_bulk_result_of_batches_equals_get_lightcurve(client, bundles):
         warnings.simplefilter("ignore")  # the run's provenance differs, not the data
         result = client.get_lightcurves(oids, forced_photometry=True, batch_size=3,
                                         progress=False)
-    for oid in oids:
-        one = client.get_lightcurve(oid, forced_photometry=True)
+    plain = {oid: client.get_lightcurve(oid, forced_photometry=True) for oid in oids}
+    # the stack made from the batches' arrays is the stack of the plain light curves
+    stacked, expected = result.stack(), stack_tables(plain)
+    for key in set(stacked.meta) - set(expected.meta):  # the run's own (objects, failed...)
+        del stacked.meta[key]
+    _same(stacked, expected)
+    for oid, one in plain.items():
         built = result[oid]
         for key in ("url", "retrieved"):
             built.meta.pop(key, None)
