@@ -132,7 +132,7 @@ class Transport:
         redaction.install_log_filters()
 
     def get(self, url, params=None, *, settings, parse=None, cache=None, max_age=None,
-            headers=None, dialect=None):
+            headers=None, dialect=None, no_retry=()):
         """
         GET a URL and return the parsed body.
 
@@ -156,6 +156,11 @@ class Transport:
         dialect : `~alerce_astro.apis.dialects.ErrorDialect`, optional
             How the API words its errors (the generic dialect by default): error messages
             quote the server through it.
+        no_retry : collection of int, optional
+            Statuses this call raises at once instead of retrying (for an API whose answer
+            with that status is ambiguous and that the caller disambiguates more cheaply than
+            by waiting through the back-off, e.g. a 500 meaning "unknown id"). The raised
+            error carries the status as its ``status`` attribute.
 
         Returns
         -------
@@ -179,7 +184,7 @@ class Transport:
         redaction.register(settings.token)
         try:
             return self._get(url, params, settings, parse, cache, max_age, headers,
-                             dialect or GENERIC)
+                             dialect or GENERIC, frozenset(no_retry))
         except (RemoteServiceError, InvalidQueryError) as exc:
             error, documented = exc, True
         except Exception as exc:  # noqa: BLE001 - a parser's bug: cleaned, then re-raised
@@ -195,7 +200,7 @@ class Transport:
             error.__traceback__ = None
         raise error  # outside the except block: nothing new is chained
 
-    def _get(self, url, params, settings, parse, cache, max_age, headers, dialect):
+    def _get(self, url, params, settings, parse, cache, max_age, headers, dialect, no_retry):
         key = request_key("GET", url, params)
         if cache is not None:
             body = cache.get(key, max_age=max_age)
@@ -205,7 +210,7 @@ class Transport:
                 except RemoteServiceError:
                     pass  # a stale or damaged entry: fetch it again
         with REQUEST_SLOTS.get() or contextlib.nullcontext():
-            answer = self._fetch(url, params, settings, headers or {}, dialect)
+            answer = self._fetch(url, params, settings, headers or {}, dialect, no_retry)
         value = parse(answer)
         # An answer that echoes a token is not written to disk. A cache that cannot be written
         # costs the cache, not the answer (the cache reports it, once per client).
@@ -213,7 +218,7 @@ class Transport:
             cache.put(key, answer.body, url=redaction.redact(url))
         return value
 
-    def _fetch(self, url, params, settings, headers, dialect):
+    def _fetch(self, url, params, settings, headers, dialect, no_retry=frozenset()):
         shown = _shown_url(url, params)
         last_problem, last_delay = None, 0.0
         token_sent = bool(settings.token) and urlsplit(url).hostname in settings.token_hosts
@@ -243,7 +248,7 @@ class Transport:
                 if without is not None and without < 500:
                     raise _token_refused(shown, 500, body, response.headers, dialect,
                                          without=without)
-            if response.status_code in RETRY_STATUSES:
+            if response.status_code in RETRY_STATUSES and response.status_code not in no_retry:
                 last_problem = (f"HTTP {response.status_code}: "
                                 f"{dialect.message(body, response.headers)}")
                 last_delay = _retry_after(response.headers, settings) or _backoff(settings,
@@ -692,12 +697,15 @@ def _short(text, limit=300):
 def _error_for(status, shown, body, headers, dialect):
     message = f"GET {shown}: HTTP {status}: {dialect.message(body, headers)}"
     if status == 404:
-        return ObjectNotFoundError(message)
-    if status in dialect.rejected_statuses:
-        return RemoteServiceError(message + " (the service rejected the query)")
-    if status in (401, 403):
-        return RemoteServiceError(message + " (check the AUTH-TOKEN given to the client)")
-    return RemoteServiceError(message)
+        error = ObjectNotFoundError(message)
+    elif status in dialect.rejected_statuses:
+        error = RemoteServiceError(message + " (the service rejected the query)")
+    elif status in (401, 403):
+        error = RemoteServiceError(message + " (check the AUTH-TOKEN given to the client)")
+    else:
+        error = RemoteServiceError(message)
+    error.status = status  # for callers that treat one status specially (see ``no_retry``)
+    return error
 
 
 def _token_refused(shown, status, body, headers, dialect, *, without=None):

@@ -28,6 +28,12 @@ matters. It prints a table of medians and ratios; ``--json FILE`` also writes ev
 6. scaling: ``get_lightcurves`` over 100, 1,000 and 5,000 objects without latency: time and
    peak memory (each in a fresh process); per object, 5,000 within 1.2x of 1,000. And the
    peak memory of stacking 1,000 light curves of 500 points.
+7. lsst: 1,000 LSST light curves with complete forced photometry (``Alerce(survey="lsst")
+   .get_lightcurves(..., forced_photometry=True).stack()``: several-oid batches) vs a loop of
+   the official ``query_lightcurve(oid, survey="lsst")`` on the same multisurvey server, 50 ms
+   latency, answers memoized by the server after an untimed warm-up pass (see
+   `bench_lsst_bulk`). Goal: >= 30x faster; the official loop's truncation (its single-oid
+   path keeps 10 forced rows per object) is reported beside it.
 
 Each benchmark is a function ``bench_<name>`` (its measurement) and ``rows_<name>`` (its lines
 of the table), listed in `BENCHMARKS`; a new one is a new pair and a new entry.
@@ -191,31 +197,49 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
 
 
 def bench_lsst_bulk(data, oids, workdir, *, repeat, official_repeat):
-    """LSST: get_lightcurves (several-oid batches, complete forced photometry) vs a loop of
-    the official query_lightcurve(survey="lsst"), 50 ms latency."""
+    """
+    LSST: ``get_lightcurves(oids, forced_photometry=True).stack()`` (several-oid batches,
+    complete forced photometry, one table) vs a loop of the official
+    ``query_lightcurve(oid, survey="lsst")``, 50 ms latency.
+
+    The server runs in its own process with ``memoize=True``: each answer is computed once,
+    in an untimed warm-up pass over exactly the requests timed (ours: the same batches; the
+    official loop: every object once, 8 at a time), then served from memory with the 50 ms
+    latency. The offline server builds an LSST light curve's ~186 KB of JSON in ~20 ms of one
+    Python process, which the real (PostgreSQL-backed, many-pod) service does not cost its
+    clients; without memoizing, both sides would mostly measure the offline server.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from alerce_astro import AlerceClass
 
     expected = lsst_forced_counts(data)
-    with ServerProcess(data, latency=LATENCY) as server:
+    with ServerProcess(data, latency=LATENCY, memoize=True) as server:
         ours = AlerceClass(survey="lsst", urls=server.urls)
-        quiet(ours.get_lightcurves, oids[:4], forced_photometry=True, progress=False,
-              cache=False)  # warm up
+        # warm-up: the server memoizes every batch answer, our code paths are loaded
+        quiet(ours.get_lightcurves, oids, forced_photometry=True, progress=False,
+              cache=False).stack()
         runs = []
 
         def run_ours():
-            runs.append(quiet(ours.get_lightcurves, oids, forced_photometry=True,
-                              progress=False, cache=False))
+            result = quiet(ours.get_lightcurves, oids, forced_photometry=True,
+                           progress=False, cache=False)
+            runs.append((result, result.stack()))
 
-        t_ours, all_ours = median_time(run_ours, repeat)
-        result = runs[-1]
+        t_ours, cpu_ours, all_ours = _timed(run_ours, repeat)
+        result, stacked = runs[-1]
         if result.failed:
             raise RuntimeError(f"get_lightcurves lost LSST objects: {list(result.failed)[:5]}")
-        forced = sum(int((lc["kind"] == "forced").sum()) for lc in result.values())
+        forced = int((stacked["kind"] == "forced").sum())
         if forced != sum(expected[o] for o in oids):
             raise RuntimeError(f"forced photometry incomplete: {forced} rows of "
                                f"{sum(expected[o] for o in oids)}")
+        # Building every light curve of the result as well (what iterating over it costs).
+        t_all, cpu_all, _ = _timed(lambda: [len(lc) for lc in quiet(
+            ours.get_lightcurves, oids, forced_photometry=True, progress=False,
+            cache=False).values()], repeat)
         # The wire alone: the same batches, JSON decoded, no light curve built (what the
-        # offline server and the latency cost, whatever the client does with the rows).
+        # server and the latency cost, whatever the client does with the rows).
         from alerce_astro.bulk import run_many
         from alerce_astro.transport import parse_json
 
@@ -227,17 +251,28 @@ def bench_lsst_bulk(data, oids, workdir, *, repeat, official_repeat):
             return ours._get(ours._route("lightcurve", oid=batch), cache=False,
                              parse=lambda a: parse_json(a, expect=dict))
 
-        t_wire, _ = median_time(lambda: run_many(
+        t_wire, cpu_wire, _ = _timed(lambda: run_many(
             fetch, list(batches), max_workers=result.meta.get("max_workers") or 4,
-            progress=False,
-            transport=ours._transport), repeat)
+            progress=False, transport=ours._transport), repeat)
         row = {"n": len(oids), "ours_s": t_ours, "ours_runs_s": all_ours, "wire_s": t_wire,
+               "ours_cpu_s": cpu_ours, "wire_cpu_s": cpu_wire, "every_lc_s": t_all,
+               "every_lc_cpu_s": cpu_all, "points": len(stacked),
                "requests": result.meta.get("requests"), "batch_size": result.meta["batch_size"],
                "workers": result.meta.get("max_workers"), "latency_s": LATENCY,
+               "server": "own process, answers memoized after an untimed warm-up pass",
                "forced_rows": forced, "forced_rows_expected": sum(expected[o] for o in oids)}
         if official_available():
             theirs = official_lsst_client(server.urls["multisurvey"], workdir)
-            theirs.query_lightcurve(oids[0], survey="lsst")  # warm up
+            # warm-up: the server memoizes every answer of the official loop
+            clients = [official_lsst_client(server.urls["multisurvey"], workdir)
+                       for _ in range(8)]  # one each: made one after the other
+
+            def warm(i):
+                for oid in oids[i::len(clients)]:
+                    clients[i].query_lightcurve(oid, survey="lsst")
+
+            with ThreadPoolExecutor(len(clients)) as pool:
+                list(pool.map(warm, range(len(clients))))
             kept = []
 
             def run_theirs():
@@ -246,11 +281,11 @@ def bench_lsst_bulk(data, oids, workdir, *, repeat, official_repeat):
                     answer = theirs.query_lightcurve(oid, survey="lsst")
                     kept.append(len(answer.get("forced_photometry") or []))
 
-            t_theirs, all_theirs = median_time(run_theirs, official_repeat)
+            t_theirs, cpu_theirs, all_theirs = _timed(run_theirs, official_repeat)
             cut = sum(1 for o, k in zip(oids, kept, strict=True) if k < expected[o])
             row.update(official_s=t_theirs, official_runs_s=all_theirs,
-                       official_forced_rows=sum(kept), official_max_forced=max(kept),
-                       official_truncated_objects=cut)
+                       official_cpu_s=cpu_theirs, official_forced_rows=sum(kept),
+                       official_max_forced=max(kept), official_truncated_objects=cut)
     return row
 
 
@@ -482,25 +517,32 @@ def rows_stack(k):
 
 
 def rows_lsst(b):
-    """The LSST bulk rows of the report (and the official loop's truncation beside them)."""
+    """The LSST bulk rows (and the official loop's truncation beside them)."""
     lines = []
+    name = (f"lsst bulk: {b['n']:,} light curves + forced, .stack(), "
+            f"{b['latency_s'] * 1e3:.0f} ms")
     if "official_s" in b:
         speed = b["official_s"] / b["ours_s"]
-        lines.append(_line(f"lsst bulk: {b['n']:,} light curves + forced, "
-                           f"{b['latency_s'] * 1e3:.0f} ms", f"{b['ours_s']:.2f} s",
-                           f"{b['official_s']:.2f} s", f"{speed:.1f}x faster", ">= 30x",
-                           speed >= 30))
+        lines.append(_line(name, f"{b['ours_s']:.2f} s", f"{b['official_s']:.2f} s",
+                           f"{speed:.1f}x faster", ">= 30x", speed >= 30))
         lines.append(_line("  forced rows: ours complete / official loop",
                            f"{b['forced_rows']:,}",
                            f"{b['official_forced_rows']:,} (max {b['official_max_forced']}/obj)",
                            f"{b['official_truncated_objects']:,} objects cut", "complete",
                            b["forced_rows"] == b["forced_rows_expected"]))
+        ours, theirs = b["ours_cpu_s"] / b["n"], b["official_cpu_s"] / b["n"]
+        lines.append(_line("  client cpu per light curve", f"{ours * 1e3:.2f} ms",
+                           f"{theirs * 1e3:.2f} ms", f"{ours / theirs:.2f}x the CPU",
+                           "(context)", None))
     else:
-        lines.append(_line(f"lsst bulk: {b['n']:,} light curves + forced",
-                           f"{b['ours_s']:.2f} s", "-", "-", ">= 30x", None))
+        lines.append(_line(name, f"{b['ours_s']:.2f} s", "-", "-", ">= 30x", None))
+    lines.append(_line("  every light curve built (iterating)", f"{b['every_lc_s']:.2f} s",
+                       "", "", "(context)", None))
     lines.append(_line(f"  wire only ({b['requests']} requests of {b['batch_size']} oids, "
                        f"{b['workers']} workers; JSON, no light curve)", f"{b['wire_s']:.2f} s",
                        "", "", "(context)", None))
+    lines.append(_line("  server: own process, answers memoized after a warm-up pass", "", "",
+                       "", "(method)", None))
     return lines
 
 

@@ -229,17 +229,19 @@ class AlerceBase(BaseQuery):
         return {"method": "GET", "url": route.url, "params": list(route.params)}
 
     def _get(self, route, *, cache=None, static=False, parse=None, headers=None,
-             timeout=None):
+             timeout=None, no_retry=()):
         """
         Send ``route`` through the transport with this client's settings, cache and the
-        error dialect of the route's API; return what ``parse`` made of the answer.
+        error dialect of the route's API; return what ``parse`` made of the answer
+        (``no_retry``: statuses raised at once, see `~alerce_astro.transport.Transport.get`).
         """
         store, max_age = self._cache_for(cache, static=static)
         try:
             return self._transport.get(route.url, list(route.params),
                                        settings=self._request_settings(timeout), parse=parse,
                                        cache=store, max_age=max_age, headers=headers,
-                                       dialect=self.service.dialect(route.api))
+                                       dialect=self.service.dialect(route.api),
+                                       no_retry=no_retry)
         except ObjectNotFoundError as exc:  # "no object X at ALeRCE", not Flask's text
             missing = exc
         # Raised outside the handler: no chained context (it may have carried a token).

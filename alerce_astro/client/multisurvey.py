@@ -33,7 +33,6 @@ from ..exceptions import (
     ObjectNotFoundError,
     RemoteServiceError,
     ResponseFormatError,
-    ServiceUnavailableError,
 )
 from ..transport import parse_json
 from ..validation import check_int
@@ -57,14 +56,32 @@ class MultisurveyQueries(AlerceBase):
     # ----------------------------------------------------------------------------------------
     # Requests that the service answers with 500 when the object is not there.
     def _ms_get_one(self, route, *, name, oid, cache, parse):
+        """
+        ``route`` (an `AMBIGUOUS_500` route of ``oid``) answered, where a 500 is settled by a
+        probe instead of the back-off: an unknown id or a solar-system object raises
+        `ObjectNotFoundError` after two requests; a known diaObject's 500 is a failure of the
+        service, retried like any (`ServiceUnavailableError` if it persists).
+        """
+        quirks = self.service.quirks
         try:
-            return self._get(route, cache=cache, parse=parse)
-        except (ServiceUnavailableError, RemoteServiceError) as exc:
-            if "HTTP 500" not in str(exc):
+            return self._get(route, cache=cache, parse=parse, no_retry={500})
+        except RemoteServiceError as exc:
+            if getattr(exc, "status", None) != 500:
                 raise
-            raise ObjectNotFoundError(
-                f"{self.service.quirks.explain_server_error(name, oid=oid)} "
-                f"(GET {route.shown}: HTTP 500)") from None
+        verdict = quirks.probe_verdict(self._ms_probe(oid), oid)
+        if verdict == "exists":  # a real failure: the retries it skipped, then their verdict
+            return self._get(route, cache=cache, parse=parse)
+        why = ("and has no detection of it either" if verdict == "unknown"
+               else "and it is a solar-system object")
+        raise ObjectNotFoundError(
+            f"{quirks.explain_server_error(name, oid=oid)} (GET {route.shown}: HTTP 500, "
+            f"{why})") from None
+
+    def _ms_probe(self, oid):
+        """The rows of ``oid`` on `quirks.PROBE_ROUTE` (never cached: it settles a 500)."""
+        route = self._route(self.service.quirks.PROBE_ROUTE, oid=oid)
+        return self._get(route, cache=False,
+                         parse=lambda a: self.service.parse_rows(a, what="detections"))
 
     # ----------------------------------------------------------------------------------------
     # Objects.
@@ -270,15 +287,19 @@ class MultisurveyQueries(AlerceBase):
                 f"there is no LSST object {oid}: the service has no photometry for it")
         return lc
 
-    def _ms_split_lightcurves(self, data, oids, *, forced_photometry, meta):
-        """``lightcurve_api/lightcurve`` of several oids -> oid -> light curve."""
+    def _ms_split_lightcurves(self, data, oids, *, forced_photometry, meta, prepared=False):
+        """``lightcurve_api/lightcurve`` of several oids -> oid -> light curve (``prepared``:
+        a `~alerce_astro.lightcurve.build.PreparedLightCurve`, built on access by bulk
+        results)."""
         quirks = self.service.quirks
         detections = quirks.split_by_oid(data["detections"], oids)
         forced = quirks.split_by_oid(data["forced_photometry"], oids) if forced_photometry \
-            else {}
+            else None
+        if prepared:  # the batch's columns converted once for all its objects
+            return self.service.prepared_lightcurves(detections, forced, meta=meta)
         return {oid: self.service.lightcurve(detections[oid], oid=oid,
-                                             forced=forced.get(oid) if forced_photometry
-                                             else None, meta=dict(meta))
+                                             forced=None if forced is None else forced[oid],
+                                             meta=dict(meta))
                 for oid in oids}
 
     def _ms_photometry_table(self, name, schema, oid, *, what, get_query_payload, cache):
@@ -360,9 +381,10 @@ class MultisurveyQueries(AlerceBase):
         def call(key):
             route = routes[key]
             data = self._get(route, cache=cache, parse=_parse_lightcurve)
+            # prepared (arrays) here, built when asked for or stacked (see BulkResult)
             return self._ms_split_lightcurves(data, batches[key],
                                               forced_photometry=forced_photometry,
-                                              meta=self._meta(route))
+                                              meta=self._meta(route), prepared=True)
 
         settings = self._request_settings()
         pause = min(settings.backoff_factor * 2**settings.max_retries, settings.max_retry_delay)

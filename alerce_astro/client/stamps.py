@@ -265,6 +265,7 @@ class StampQueries(AlerceBase):
     def _record_from_detections(self, oid, candid, which, cache):
         route = self._route("detections", oid=oid)
         schema = self.service.columns.DETECTION
+        own_records = getattr(self.service, "stamp_records", None)  # the wire's own columns
 
         def parse(answer):
             # The records of the same answer (a cached one, read again) are made once.
@@ -277,7 +278,6 @@ class StampQueries(AlerceBase):
                     raise ResponseFormatError(
                         f"GET {answer.url}: expected a list of objects for the detections, "
                         f"got items of type {', '.join(bad)}")
-                own_records = getattr(self.service, "stamp_records", None)  # the wire's own
                 found = (own_records(rows) if own_records is not None
                          else _detection_records(schema, rows))
                 _RECORDS.put(key, found)

@@ -34,7 +34,7 @@ from ..positions import usable_axes
 from ..schema import Schema
 from .photometry import KINDS
 
-__all__ = ["build_lightcurve", "prepare_lightcurve", "PreparedLightCurve",
+__all__ = ["build_lightcurve", "prepare_lightcurve", "prepare_lightcurves", "PreparedLightCurve",
            "KINDS", "SENTINEL_MAG"]
 
 #: ALeRCE writes 100 for an undefined magnitude or error (e.g. ``sigmapsf_corr`` when the
@@ -159,6 +159,16 @@ def prepare_lightcurve(rows, photometry, *, oid, meta=None, cls=None):
         warnings.warn(f"{oid or 'light curve'}: {int((~usable).sum())} point(s) without a "
                       f"usable mjd were left out", AlerceWarning)
 
+    out = _columns(plan, parts, sizes, order, rows)
+    return PreparedLightCurve(cls, mjd[order], photometry.survey, out,
+                              _mean_position(out, plan.position), oid, meta,
+                              plan.descriptions["time"])
+
+
+def _columns(plan, parts, sizes, order, rows):
+    """The light curve's columns ``name -> (values, mask, unit, description)`` from the read
+    ``parts`` of each kind, in ``order`` (what `prepare_lightcurve` and
+    `prepare_lightcurves` share)."""
     out = {"kind": (np.repeat(plan.kind_values, sizes)[order], None, None,
                     plan.descriptions["kind"]),
            "band": None}  # made from band_id below, shown before it
@@ -190,9 +200,135 @@ def prepare_lightcurve(rows, photometry, *, oid, meta=None, cls=None):
             field = part.columns[name].field
             out[name] = (values, mask, field.unit, field.description)
 
-    return PreparedLightCurve(cls, mjd[order], photometry.survey, out,
-                              _mean_position(out, plan.position), oid, meta,
-                              plan.descriptions["time"])
+    return out
+
+
+def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
+    """
+    `prepare_lightcurve` of many objects at once: the light curves of one answer that holds
+    the rows of several objects (a batch of the multisurvey API), each column converted and
+    ordered once for all of them, then handed out per object as slices.
+
+    A light curve of ~100 points has ~100 columns: converting, stacking and ordering each
+    column costs a fixed overhead per call, paid once per object by `prepare_lightcurve`
+    and once per batch here. Each `PreparedLightCurve` is what `prepare_lightcurve` gives for
+    that object's rows (values, dtypes, masks, meta; tests/bulk/test_prepared.py checks it);
+    where it could not be (rows with keys the schemas do not know, or extra columns that
+    several kinds share), each object is prepared on its own.
+
+    Parameters
+    ----------
+    groups : list of (oid, dict)
+        Each object's id and its rows by kind, as ``rows`` of `prepare_lightcurve`; every
+        object must give the same kinds.
+    photometry : `~alerce_astro.lightcurve.photometry.PhotometryMap`
+        The map of the rows' columns.
+    meta : dict, optional
+        Provenance stored in each light curve's ``meta``.
+    cls : type, optional
+        The class ``build`` makes (default `~alerce_astro.lightcurve.AlerceLightCurve`).
+
+    Returns
+    -------
+    dict
+        oid -> `PreparedLightCurve`, in the order of ``groups``.
+
+    Examples
+    --------
+    >>> from alerce_astro.apis.ztf_v1.photometry import ZTF_PHOTOMETRY
+    >>> row = {"mjd": 59000.5, "fid": 1, "magpsf": 21.4, "sigmapsf": 0.1, "isdiffpos": 1}
+    >>> lcs = prepare_lightcurves([("ZTF20aaaaaaa", {"detection": [row]}),
+    ...                            ("ZTF20aaaaaab", {"detection": [row, dict(row, mjd=1e5)]})],
+    ...                           ZTF_PHOTOMETRY)
+    >>> [len(p) for p in lcs.values()], lcs["ZTF20aaaaaab"].build()["mag"][1]
+    ([1, 2], <Quantity 21.4 mag>)
+    """
+    if cls is None:
+        from .timeseries import AlerceLightCurve as cls
+    groups = list(groups)
+    plan = _plan(photometry)
+    asked = [kind for kind in plan.kinds if groups and groups[0][1].get(kind) is not None]
+    if any(set(g) - set(plan.kinds) or [k for k in plan.kinds if g.get(k) is not None] != asked
+           for _, g in groups):
+        return {oid: prepare_lightcurve(g, photometry, oid=oid, meta=meta, cls=cls)
+                for oid, g in groups}
+    parts, owners = [], []
+    for i, kind in enumerate(plan.kinds):
+        given = [] if kind not in asked else [r for _, g in groups for r in g[kind]]
+        parts.append(_read(photometry.kinds[i].schema, given, plan.time[i]))
+        owners.append(np.repeat(np.arange(len(groups)),
+                                [len(g[kind]) if kind in asked else 0 for _, g in groups]))
+    if not _sliceable(plan, photometry, parts, asked):
+        return {oid: prepare_lightcurve(g, photometry, oid=oid, meta=meta, cls=cls)
+                for oid, g in groups}
+    sizes = [part.n for part in parts]
+    mjd = np.concatenate([part.mjd for part in parts])
+    owner = np.concatenate(owners)
+    # Each object's rows together, each in the order prepare_lightcurve gives them.
+    order = np.lexsort((np.repeat(np.arange(len(parts)), sizes), mjd, owner))
+    usable = np.isfinite(mjd) & (np.abs(np.nan_to_num(mjd)) < 1e7)
+    if not usable.all():
+        dropped = np.bincount(owner[~usable], minlength=len(groups))
+        for (oid, _), count in zip(groups, dropped, strict=True):
+            if count:
+                warnings.warn(f"{oid or 'light curve'}: {int(count)} point(s) without a "
+                              f"usable mjd were left out", AlerceWarning)
+        order = order[usable[order]]
+    out = _columns(plan, parts, sizes, order, {kind: True for kind in asked})
+    ends = np.searchsorted(owner[order], np.arange(len(groups) + 1))
+    mjd = mjd[order]
+    # Whether each object has a masked value in each masked column, for all at once.
+    masked = {name: _any_per_piece(spec[1], ends) for name, spec in out.items()
+              if spec[1] is not None}
+    prepared = {}
+    for index, (oid, _) in enumerate(groups):
+        piece = slice(ends[index], ends[index + 1])
+        columns = {name: _sliced(spec, piece, name in masked and masked[name][index],
+                                 fixed=name in _FIXED_WIDTH)
+                   for name, spec in out.items()}
+        prepared[oid] = PreparedLightCurve(cls, mjd[piece], photometry.survey, columns,
+                                           _mean_position(columns, plan.position), oid, meta,
+                                           plan.descriptions["time"])
+    return prepared
+
+
+def _sliceable(plan, photometry, parts, asked):
+    """Whether slices of the batch's columns are exactly what each object's own preparation
+    gives: no key outside the schemas (such a column exists only where an object sent it),
+    no extra column fed by two kinds (its type would follow the kinds an object has)."""
+    mapped = {m[0] for m in plan.mapped}
+    fed = {}
+    for i, part in enumerate(parts):
+        if plan.kinds[i] not in asked:
+            continue
+        known = {field.name for field in photometry.kinds[i].schema.fields}
+        if set(part.names) - known:
+            return False
+        for name in part.names:
+            if name not in plan.consumed[i] and name not in mapped:
+                fed[name] = fed.get(name, 0) + 1
+    return all(count == 1 for count in fed.values())
+
+
+#: Text columns whose width is the plan's, not their values'.
+_FIXED_WIDTH = frozenset({"kind", "band"})
+
+
+def _any_per_piece(mask, ends):
+    """For consecutive pieces ``ends[i]:ends[i + 1]`` of ``mask``: whether any is True."""
+    counts = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+    return (counts[ends[1:]] - counts[ends[:-1]] > 0).tolist()
+
+
+def _sliced(spec, piece, masked, *, fixed):
+    """One object's part of a batch column, as its own preparation makes it: the mask only
+    when something of it is ``masked`` (else None), text (unless ``fixed``) as wide as its
+    longest value."""
+    values, mask = spec[0][piece], spec[1][piece] if masked else None
+    if values.dtype.kind == "U" and not fixed:
+        width = max(1, int(np.char.str_len(values).max())) if len(values) else 1
+        values = values.astype(f"U{width}", copy=False)
+    return (values, mask) + tuple(spec[2:])
 
 
 class PreparedLightCurve:

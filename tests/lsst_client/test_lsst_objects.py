@@ -15,6 +15,7 @@ from alerce_astro.exceptions import (
     MaxResultsWarning,
     NoResultsWarning,
     ObjectNotFoundError,
+    ServiceUnavailableError,
 )
 
 AGN = 313897383979122767
@@ -186,3 +187,44 @@ def test_the_builtin_sample_serves_lsst(sample_server, tmp_path):
     oid = int(table["oid"][0])
     lc = client.get_lightcurve(oid, forced_photometry=True)
     assert len(lc.forced()) == table["n_forced"][0] and lc["flux"].unit == u.nJy
+
+
+# --------------------------------------------------------------------------------------------
+# A 500 on object/magstats is ambiguous: settled by one detections request, not by retries.
+def _counts(server):
+    paths = [r["path"] for r in server.requests]
+    return {p: paths.count(p) for p in set(paths)}
+
+
+@pytest.mark.parametrize("method, path", [("query_object", "/object_api/object"),
+                                          ("query_magstats", "/magstat_api/magstats")])
+def test_an_unknown_oid_is_not_found_in_two_requests(server, tmp_path, method, path):
+    # the default retries: were the 500 retried, this would take 5 tries and seconds of waits
+    client = server.client(survey="lsst", cache_location=tmp_path)
+    server.reset_requests()
+    with pytest.raises(ObjectNotFoundError, match="no detection of it either"):
+        getattr(client, method)(999999999999999999)
+    assert _counts(server) == {path: 1, "/lightcurve_api/detections": 1}
+    assert client._transport.requests_sent == 2
+
+
+def test_a_solar_system_object_is_not_found_in_two_requests(server, client):
+    with pytest.raises(ObjectNotFoundError, match="it is a solar-system object"):
+        client.query_object(SS_OBJECTS[1])
+    assert _counts(server) == {"/object_api/object": 1, "/lightcurve_api/detections": 1}
+
+
+def test_a_500_for_a_known_object_is_an_outage_not_not_found(server, client):
+    server.inject(r"^/object_api/object$", status=500, body="Internal Server Error")
+    with pytest.raises(ServiceUnavailableError, match="failed after 2 tries: HTTP 500") as info:
+        client.query_object(AGN)
+    assert not isinstance(info.value, ObjectNotFoundError)
+    # the first 500, the probe, then the retries of the outage (max_retries=1: two tries)
+    assert _counts(server) == {"/object_api/object": 3, "/lightcurve_api/detections": 1}
+
+
+def test_a_passing_500_for_a_known_object_is_retried(server, client, bundles):
+    server.inject(r"^/magstat_api/magstats$", status=500, body="Internal Server Error", times=1)
+    table = client.query_magstats(AGN)
+    assert len(table) and set(table["oid"].tolist()) == {AGN}
+    assert _counts(server) == {"/magstat_api/magstats": 2, "/lightcurve_api/detections": 1}

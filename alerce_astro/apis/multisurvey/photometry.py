@@ -32,13 +32,14 @@ and dropped (`~alerce_astro.apis.multisurvey.quirks.check_band_map`); the repeat
 ``survey_id`` and ``diaObjectId`` are not kept (``meta["oid"]`` holds the id).
 """
 
-from ...lightcurve.build import build_lightcurve
+from ...lightcurve.build import build_lightcurve, prepare_lightcurve, prepare_lightcurves
 from ...lightcurve.photometry import Extra, KindMap, PhotometryMap
 from ...surveys import LSST
 from . import columns
 from .quirks import check_band_map
 
 __all__ = ["LSST_PHOTOMETRY", "DETECTIONS", "FORCED", "EXTRAS", "lightcurve_from_rows",
+           "prepared_lightcurve_from_rows", "prepared_lightcurves_from_rows",
            "NON_DETECTIONS_NOTE"]
 
 #: Why an LSST light curve has no upper limits (said by the client where ZTF has them).
@@ -111,7 +112,64 @@ def lightcurve_from_rows(detections, forced=None, *, oid, meta=None, cls=None):
     >>> lc.time.scale, float(round((lc.time[0].mjd - 61000.0) * 86400, 3))
     ('utc', -37.0)
     """
+    return build_lightcurve(_rows(detections, forced), LSST_PHOTOMETRY, oid=oid, meta=meta,
+                            cls=cls)
+
+
+def prepared_lightcurve_from_rows(detections, forced=None, *, oid, meta=None, cls=None):
+    """
+    `lightcurve_from_rows` up to the astropy objects: a
+    `~alerce_astro.lightcurve.build.PreparedLightCurve` whose ``.build()`` is the light curve
+    (what bulk downloads keep until a light curve is asked for). Same parameters.
+
+    Examples
+    --------
+    >>> prepared = prepared_lightcurve_from_rows([{"mjd": 61000.0, "band": 1, "psfFlux": 10.0,
+    ...     "psfFluxErr": 1.0, "measurement_id": 1}], oid=313897383979122767)
+    >>> len(prepared), prepared.build()["band"][0]
+    (1, np.str_('g'))
+    """
+    return prepare_lightcurve(_rows(detections, forced), LSST_PHOTOMETRY, oid=oid, meta=meta,
+                              cls=cls)
+
+
+def prepared_lightcurves_from_rows(detections, forced=None, *, meta=None, cls=None):
+    """
+    `prepared_lightcurve_from_rows` of the objects of one several-oid answer, their columns
+    converted once for all of them (`~alerce_astro.lightcurve.build.prepare_lightcurves`).
+
+    Parameters
+    ----------
+    detections : dict
+        oid -> its detection rows.
+    forced : dict, optional
+        oid -> its forced-photometry rows; `None` leaves the kind out.
+    meta : dict, optional
+        Provenance of each light curve.
+    cls : type, optional
+        The class ``build`` makes.
+
+    Returns
+    -------
+    dict
+        oid -> `~alerce_astro.lightcurve.build.PreparedLightCurve`, in the order of
+        ``detections``.
+
+    Examples
+    --------
+    >>> row = {"mjd": 61000.0, "band": 1, "psfFlux": 10.0, "psfFluxErr": 1.0,
+    ...        "measurement_id": 1}
+    >>> lcs = prepared_lightcurves_from_rows({7: [row], 8: [row, row]}, {7: [], 8: [row]})
+    >>> {oid: len(p) for oid, p in lcs.items()}
+    {7: 1, 8: 3}
+    """
+    groups = [(oid, _rows(rows, None if forced is None else forced.get(oid, [])))
+              for oid, rows in detections.items()]
+    return prepare_lightcurves(groups, LSST_PHOTOMETRY, meta=meta, cls=cls)
+
+
+def _rows(detections, forced):
     rows = {"detection": check_band_map(list(detections or []))}
     if forced is not None:
         rows["forced"] = check_band_map(list(forced))
-    return build_lightcurve(rows, LSST_PHOTOMETRY, oid=oid, meta=meta, cls=cls)
+    return rows

@@ -16,7 +16,9 @@ The rules of ALeRCE's multisurvey API that a client must know, each from a recor
   avro, ``classifiers?classifier_name=``). The client validates what it can first, and turns a
   500 that still comes back into a message saying what it most likely means
   (`explain_server_error`). What the service cannot answer at all is said before sending
-  (`UNSUPPORTED`).
+  (`UNSUPPORTED`). On ``/object`` and ``/magstats`` a 500 is **ambiguous** (unknown id, a
+  solar-system object, or a real failure): it is not retried but settled by one cheap
+  request that answers without ambiguity (`AMBIGUOUS_500`, `PROBE_ROUTE`, `probe_verdict`).
 - **Object lists: one row per object and classifier.** ``list_objects`` joins objects with the
   probability table: an object appears once per classifier (two LSST classifiers today), only if
   classified. `group_by_object` keeps one row per object (documented there). ``classifier`` must
@@ -38,7 +40,8 @@ from ...surveys.ztf import validate_oid as validate_ztf_name
 
 __all__ = ["ZTF_MASTER_ID_BASE", "ztf_master_id", "ztf_name", "is_ztf_master_id",
            "SINGLE_OID_ROW_CAP", "BATCH_OIDS", "several_oid_values", "split_by_oid",
-           "UNSUPPORTED", "explain_server_error", "check_classifier", "check_class",
+           "UNSUPPORTED", "explain_server_error", "AMBIGUOUS_500", "PROBE_ROUTE",
+           "probe_verdict", "check_classifier", "check_class",
            "group_by_object", "check_band_map", "mjd_range_on_wire",
            "order_params"]
 
@@ -195,6 +198,52 @@ UNSUPPORTED = {
                    "it answers 500); crossmatch by position with query_catalogs (catsHTM) "
                    "instead"),
 }
+
+#: Routes that answer 500 both for an id they do not know (or a solar-system object) and when
+#: they fail (object/lsst_unknown, magstats/lsst_unknown, object/ssobject_*): the client does
+#: not retry that 500 but asks `PROBE_ROUTE` instead.
+AMBIGUOUS_500 = frozenset({"object", "magstats"})
+#: The route that settles it: single-oid ``detections`` answers ``[]`` (200) for an unknown
+#: oid (lightcurve/detections_unknown_single.json) and the rows of any known object, each
+#: row carrying ``diaObjectId`` (0 for a solar-system object) and ``ssObjectId``
+#: (lightcurve/detections_single_21163624394469969.json). Every object has a detection.
+PROBE_ROUTE = "detections"
+
+
+def probe_verdict(rows, oid):
+    """
+    What the `PROBE_ROUTE` rows of ``oid`` say about a 500 on an `AMBIGUOUS_500` route.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The single-oid ``detections`` answer.
+    oid : int
+        The object asked for.
+
+    Returns
+    -------
+    str
+        ``"unknown"`` (no such object), ``"solar_system"`` (an ssObject: it has photometry but
+        no object record or diaObject summary, so the 500 is the service's answer) or
+        ``"exists"`` (a diaObject: the 500 is a failure of the service, worth retrying).
+
+    Examples
+    --------
+    >>> probe_verdict([], 5)
+    'unknown'
+    >>> probe_verdict([{"oid": 5, "diaObjectId": 0, "ssObjectId": 5}], 5)
+    'solar_system'
+    >>> probe_verdict([{"oid": 5, "diaObjectId": 5, "ssObjectId": 0}], 5)
+    'exists'
+    """
+    mine = [r for r in rows if r.get("oid") == oid]
+    if not mine:
+        return "unknown"
+    if all(not r.get("diaObjectId") and r.get("ssObjectId") == oid for r in mine):
+        return "solar_system"
+    return "exists"
+
 
 _HINTS = {
     "object": ("there is no {survey} object {oid}: the service answers 500 for an unknown id "

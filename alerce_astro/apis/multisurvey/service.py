@@ -101,6 +101,20 @@ class LsstService(Service):
         """An LSST light curve from detection rows (``data``) and forced rows."""
         return lightcurve_from_rows(data, forced, oid=oid, meta=meta)
 
+    def prepared_lightcurve(self, data, *, oid, forced=None, non_detections=True, meta=None):
+        """`lightcurve` up to the astropy objects: a
+        `~alerce_astro.lightcurve.build.PreparedLightCurve` (what bulk downloads keep)."""
+        from .photometry import prepared_lightcurve_from_rows
+
+        return prepared_lightcurve_from_rows(data, forced, oid=oid, meta=meta)
+
+    def prepared_lightcurves(self, detections, forced=None, *, meta=None):
+        """Prepared light curves of the objects of one several-oid answer (oid -> rows),
+        converted together."""
+        from .photometry import prepared_lightcurves_from_rows
+
+        return prepared_lightcurves_from_rows(detections, forced, meta=meta)
+
     def forced_photometry_rows(self, rows):
         """Forced-photometry rows without their ``band_map`` (checked)."""
         return quirks.check_band_map(list(rows))
