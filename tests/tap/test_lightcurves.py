@@ -86,9 +86,14 @@ def test_lsst_lightcurve_units_and_order(lsst_curves):
     assert table["mjd"].unit == u.d and table["ra"].unit == u.deg
     assert (np.diff(table["mjd"]) >= 0).all()
     assert table["oid"].dtype == np.int64 and table["measurement_id"].dtype == np.int64
-    # The stack holds every row of every object.
+    # The raw stack holds every row of every object; the light-curve stack, every point, in
+    # the canonical columns with exact int64 oids, as the REST path's stack() gives them.
+    rows = lsst_curves.stack_rows()
+    assert len(rows) == sum(len(lsst_curves.table(o)) for o in lsst_curves)
     stacked = lsst_curves.stack()
-    assert len(stacked) == sum(len(lsst_curves.table(o)) for o in lsst_curves)
+    assert len(stacked) == len(rows) and stacked["oid"].dtype == np.int64
+    assert stacked.colnames[:2] == ["time", "oid"] and stacked["flux"].unit == u.nJy
+    assert (stacked["oid"] == 313897383979122767).sum() == 320 + 408
 
 
 def test_ztf_lightcurves_equal_the_rest_answers(session_tap_client, recorded_client):

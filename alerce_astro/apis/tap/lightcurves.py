@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Column, MaskedColumn, Table, vstack
 
-from ...bulk.result import BulkResult
+from ...bulk.result import BulkResult, stack_tables
 from ...exceptions import InvalidQueryError, ObjectNotFoundError, RemoteServiceError
 from ...surveys import get_survey, survey_of_oid
 from . import adql
@@ -299,7 +299,8 @@ class TapLightCurves(BulkResult):
 
     The tables of each chunk are kept whole; an object's light curve is made from its rows
     when asked for (making thousands up front would cost more than the queries). `table`
-    gives an object's rows as the service sent them, `stack` every row at once.
+    gives an object's rows as the service sent them, `stack_rows` every row at once, `stack`
+    the light curves in one table as the REST path's ``stack()``.
     """
 
     def __init__(self, chunks, ranges, failed, requested, *, survey, meta):
@@ -351,7 +352,25 @@ class TapLightCurves(BulkResult):
 
     def stack(self):
         """
-        Every row of every object in one table (``oid`` and ``kind`` columns), by object.
+        Every light curve in one table, as the REST path's ``stack()`` gives it: the
+        canonical light-curve columns and an ``oid`` column, by object, in the order asked.
+
+        Returns
+        -------
+        `~alerce_astro.lightcurve.AlerceLightCurve`
+            Its ``meta`` says how many objects it holds and which failed.
+        """
+        if not self._ranges:
+            return super().stack()
+        table = stack_tables({oid: self[oid] for oid in self._ranges})
+        table.meta.update({"service": "ALeRCE TAP", "objects": len(self),
+                           "failed": list(self.failed)})
+        return table
+
+    def stack_rows(self):
+        """
+        Every row of every object in one table as the service sent them (``oid`` and
+        ``kind`` columns, the database's names), by object.
 
         Returns
         -------
