@@ -65,9 +65,10 @@ class CrossmatchQueries(AlerceBase):
 
         Parameters
         ----------
-        target : str or `~astropy.coordinates.SkyCoord`
-            A ZTF object id (its mean position is looked up with `query_object`), a
-            `~astropy.coordinates.SkyCoord` or a position string (``"357.73373 14.20514"``).
+        target : str, int or `~astropy.coordinates.SkyCoord`
+            A ZTF object id or an LSST diaObjectId (its mean position is looked up with
+            `query_object`), a `~astropy.coordinates.SkyCoord` or a position string
+            (``"357.73373 14.20514"``).
         radius : `~astropy.units.Quantity` or str
             Search radius, e.g. ``10 * u.arcsec`` or ``"10 arcsec"``; at most 1 degree.
         catalogs : str or list of str, optional
@@ -132,8 +133,9 @@ class CrossmatchQueries(AlerceBase):
 
         Parameters
         ----------
-        target : str or `~astropy.coordinates.SkyCoord`
-            A ZTF object id, a `~astropy.coordinates.SkyCoord` or a position string.
+        target : str, int or `~astropy.coordinates.SkyCoord`
+            A ZTF object id or an LSST diaObjectId, a `~astropy.coordinates.SkyCoord` or a
+            position string.
         catalogs : str or list of str, optional
             Catalogs to match, by display or catsHTM name; all by default (one request).
         radius : `~astropy.units.Quantity` or str, optional
@@ -201,8 +203,9 @@ class CrossmatchQueries(AlerceBase):
 
         Parameters
         ----------
-        target : str or `~astropy.coordinates.SkyCoord`
-            A ZTF object id, a `~astropy.coordinates.SkyCoord` or a position string.
+        target : str, int or `~astropy.coordinates.SkyCoord`
+            A ZTF object id or an LSST diaObjectId, a `~astropy.coordinates.SkyCoord` or a
+            position string.
         radius : `~astropy.units.Quantity` or str, optional
             Largest distance of a match (default: each catalog's own, 50 arcsec for SpecSDSS
             and NEDz). A source that far may be a neighbour (a host galaxy, or another

@@ -26,8 +26,8 @@ class LightCurveQueries(MultisurveyQueries):
 
         Parameters
         ----------
-        oid : str
-            A ZTF object id, e.g. ``"ZTF20aaelulu"``.
+        oid : str or int
+            A ZTF object id, e.g. ``"ZTF20aaelulu"``, or an LSST diaObjectId (an integer).
         non_detections : bool, optional
             Keep the upper limits (default).
         forced_photometry : bool, optional
@@ -112,8 +112,8 @@ class LightCurveQueries(MultisurveyQueries):
 
         Parameters
         ----------
-        oid : str
-            A ZTF object id.
+        oid : str or int
+            A ZTF object id, or an LSST diaObjectId.
         get_query_payload : bool, optional
             Return the request instead of sending it.
         cache : bool, optional
@@ -157,8 +157,8 @@ class LightCurveQueries(MultisurveyQueries):
 
         Parameters
         ----------
-        oid : str
-            A ZTF object id.
+        oid : str or int
+            A ZTF object id, or an LSST diaObjectId.
         get_query_payload : bool, optional
             Return the request instead of sending it.
         cache : bool, optional
@@ -203,8 +203,8 @@ class LightCurveQueries(MultisurveyQueries):
 
         Parameters
         ----------
-        oid : str
-            A ZTF object id.
+        oid : str or int
+            A ZTF object id, or an LSST diaObjectId.
         get_query_payload : bool, optional
             Return the request instead of sending it.
         cache : bool, optional

@@ -47,8 +47,9 @@ class ObjectQueries(MultisurveyQueries):
 
         Parameters
         ----------
-        oid : str or list of str
-            A ZTF object id, or a list of them (fetched in one request per 100 ids).
+        oid : str, int or list
+            A ZTF object id or an LSST diaObjectId, or a list of them (fetched in one
+            request per 100 ids).
         get_query_payload : bool, optional
             Return the request instead of sending it.
         cache : bool, optional
@@ -425,8 +426,8 @@ class ObjectQueries(MultisurveyQueries):
 
         Parameters
         ----------
-        oid : str
-            A ZTF object id.
+        oid : str or int
+            A ZTF object id, or an LSST diaObjectId.
         get_query_payload : bool, optional
             Return the request instead of sending it.
         cache : bool, optional
@@ -476,8 +477,8 @@ class ObjectQueries(MultisurveyQueries):
 
         Parameters
         ----------
-        oid : str
-            A ZTF object id.
+        oid : str or int
+            A ZTF object id, or an LSST diaObjectId.
         classifier : str, optional
             Only this classifier (see `list_classifiers`).
         classifier_version : str, optional
@@ -534,8 +535,8 @@ class ObjectQueries(MultisurveyQueries):
 
         Parameters
         ----------
-        oid : str
-            A ZTF object id.
+        oid : str or int
+            A ZTF object id, or an LSST diaObjectId.
         names : str or list of str, optional
             Only these features (e.g. ``"Multiband_period"``).
         fid : int, optional

@@ -206,8 +206,8 @@ class StampQueries(AlerceBase):
 
         Parameters
         ----------
-        oid : str
-            A ZTF object id.
+        oid : str or int
+            A ZTF object id, or an LSST diaObjectId.
         candid : int or str, optional
             The alert, ``"last"`` (default) or ``"first"``: as for `get_stamps`.
         subpixel, cache
