@@ -9,7 +9,6 @@ same URLs, cache and settings), so every rule of each service (ZTF's cone quirks
 several-oid path) applies unchanged.
 """
 
-import warnings
 
 from astropy import units as u
 from astropy.coordinates import SkyCoord
@@ -18,7 +17,7 @@ from ..exceptions import InvalidQueryError, NoResultsWarning, ObjectNotFoundErro
 from ..lightcurve.combine import COMBINED_FLUX_UNIT, combine_lightcurves
 from ..surveys import LSST, ZTF
 from ..validation import parse_coordinates, parse_radius
-from .base import AlerceBase
+from .base import AlerceBase, silenced
 
 __all__ = ["CrossSurveyQueries", "MATCH_RADIUS", "SURVEY_ORDER"]
 
@@ -187,8 +186,9 @@ def _position_of(curves):
 
 def _nearest(client, where, angle, cache):
     """The oid of the object of ``client``'s survey nearest to ``where`` within ``angle``."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NoResultsWarning)  # said below, as an error
+    # Said below, as an error. Never warnings.catch_warnings: it swaps the process-wide
+    # filters under other threads; `silenced` holds for this thread's calls only.
+    with silenced(NoResultsWarning):
         table = client.query_region(where, radius=angle, cache=cache)
     if not len(table):
         coord = where if isinstance(where, SkyCoord) else parse_coordinates(where)

@@ -27,6 +27,7 @@ from ..validation import (
     parse_coordinates,
     parse_radius,
 )
+from .base import warn
 from .class_names import check_class_names
 from .multisurvey import MultisurveyQueries
 
@@ -294,9 +295,9 @@ class ObjectQueries(MultisurveyQueries):
             table.sort("separation")
         table.meta.update({"center": center.to_string("decimal", precision=7),
                            "radius": f"{angle.arcsec} arcsec"})
-        if not len(table):
-            warnings.warn(f"no object within {angle.arcsec} arcsec of "
-                          f"{center.to_string('decimal')}", NoResultsWarning)
+        if not len(table):  # through `warn`: a caller may have `silenced` it in its thread
+            warn(f"no object within {angle.arcsec} arcsec of "
+                 f"{center.to_string('decimal')}", NoResultsWarning)
         return table
 
     def _query_with_extra(self, extra, criteria, *, cache, get_query_payload):

@@ -317,3 +317,38 @@ def test_threads_drawing_finder_charts_leave_the_warning_filters_as_they_were(
     # the silenced warnings still reach a direct caller
     with pytest.warns(NoResultsWarning, match="no source in any catalog"):
         client.query_catalogs(EMPTY_SKY, radius=5 * u.arcsec)
+
+
+def test_threads_joining_surveys_leave_the_warning_filters_as_they_were(tmp_path):
+    """get_lightcurve_multisurvey's cone on the other survey silences its NoResultsWarning
+    (an empty cone is reported as ObjectNotFoundError) without warnings.catch_warnings:
+    threads asking at once for a pair that exists and an object without a counterpart leave
+    the filters as they were, and a direct query_region still warns."""
+    from alerce_astro.exceptions import ObjectNotFoundError
+    from alerce_astro.offline import SampleServer
+
+    with SampleServer() as server:
+        ztf = AlerceClass(urls=server.urls, cache_location=tmp_path / "ztf")
+        lsst = AlerceClass(survey="lsst", urls=server.urls, cache_location=tmp_path / "lsst")
+        pair = "ZTF00aaaaabh"  # the sample's SN Ia that LSST saw too
+        with pytest.warns(NoResultsWarning, match="no object within"):  # said to a caller
+            assert len(lsst.query_region(ztf.query_object("ZTF00aaaaaab")["coord"][0],
+                                         radius=2 * u.arcsec)) == 0  # no LSST counterpart
+        outcomes = []
+
+        def work(i):
+            for _ in range(2):
+                outcomes.append(len(ztf.get_lightcurve_multisurvey(pair)))
+                try:
+                    ztf.get_lightcurve_multisurvey("ZTF00aaaaaab")
+                except ObjectNotFoundError:
+                    outcomes.append("no counterpart")
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            before = _machinery()
+            errors = _overlapped(work, 4)
+            after = _machinery()
+        assert errors == [] and after == before
+        assert sorted(outcomes, key=str) == [242] * 8 + ["no counterpart"] * 8
+        assert not [w for w in caught if issubclass(w.category, NoResultsWarning)]
