@@ -10,6 +10,8 @@ import pytest
 from alerce_astro.cli import main
 
 README = Path(__file__).resolve().parents[2] / "README.rst"
+#: An LSST object of the built-in sample (the LSST tour's).
+LSST_SAMPLE_OID = 459010985777168385
 SETUP = ['python -m pip install . && alerce-astro tour --offline --output alerce_tour',
          'python -m pip install ".[test]" && python -m pytest']
 
@@ -47,9 +49,17 @@ def test_quick_start_runs_against_the_sample(cli_server, sample_oid):
             conf.set_temp("lightcurve_server", urls["lightcurve_v2"]), \
             conf.set_temp("stamps_server", urls["stamps"]), \
             conf.set_temp("catshtm_server", urls["catshtm"]), \
+            conf.set_temp("multisurvey_server", urls["multisurvey"]), \
             conf.set_temp("cache_timeout", 0):
-        exec(compile(code.replace("ZTF20aaelulu", sample_oid), "README", "exec"), namespace)
+        code = code.replace("ZTF20aaelulu", sample_oid)
+        # the README's LSST id (a real Rubin object) -> one of the sample's LSST objects
+        assert code.count("313897383979122767") == 1
+        code = code.replace("313897383979122767", str(LSST_SAMPLE_OID))
+        exec(compile(code, "README", "exec"), namespace)
     assert str(namespace["obj"]["oid"][0]) == sample_oid
+    lc = namespace["lc"]
+    assert lc.meta["survey"] == "lsst" and lc["flux"].unit == "nJy"
+    assert "detection" in set(lc["kind"]) and lc["detection_id"].dtype == "int64"
     assert len(plt.get_fignums()) == 2  # the light curve and the stamps
     plt.close("all")
 
