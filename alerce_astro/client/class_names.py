@@ -12,7 +12,7 @@ import time
 
 from ..exceptions import InvalidQueryError, RemoteServiceError
 
-__all__ = ["check_class_names", "forget_class_names"]
+__all__ = ["check_class_names", "forget_class_names", "unknown_name"]
 
 #: How long a service's classifier list is trusted, in seconds.
 TTL = 3600.0
@@ -53,13 +53,13 @@ def check_class_names(client, *, classifier=None, classifier_version=None, class
         return
     title = client.survey.title
     if classifier is not None and classifier not in known:
-        raise InvalidQueryError(_unknown("classifier", classifier, known,
+        raise InvalidQueryError(unknown_name("classifier", classifier, known,
                                          f"a classifier of ALeRCE {title}"))
     names = [classifier] if classifier is not None else list(known)
     versions = {v for n in names for v in known[n]}
     if classifier_version is not None and classifier_version not in versions:
         whose = f"{classifier}" if classifier is not None else "any classifier"
-        raise InvalidQueryError(_unknown("classifier_version", classifier_version, versions,
+        raise InvalidQueryError(unknown_name("classifier_version", classifier_version, versions,
                                          f"a version of {whose}"))
     if class_name is None:
         return
@@ -67,12 +67,19 @@ def check_class_names(client, *, classifier=None, classifier_version=None, class
                if classifier_version is None or v == classifier_version for c in cs}
     if classes and class_name not in classes:
         whose = f"{classifier}" if classifier is not None else f"any ALeRCE {title} classifier"
-        raise InvalidQueryError(_unknown("class_name", class_name, classes,
+        raise InvalidQueryError(unknown_name("class_name", class_name, classes,
                                          f"a class of {whose}"))
 
 
-def _unknown(argument, value, choices, what):
-    """The one-line message of an unknown name: the nearest names, then all of them."""
+def unknown_name(argument, value, choices, what):
+    """
+    The one-line message of an unknown name: the nearest names, then all of them.
+
+    Examples
+    --------
+    >>> unknown_name("class_name", "snia", ["SNIa", "SNII"], "a class of lc_classifier")
+    "class_name='snia' is not a class of lc_classifier; did you mean 'SNIa'? (known: SNIa, SNII)"
+    """
     choices = sorted(choices, key=str.lower)
     by_case = [c for c in choices if c.lower() == str(value).lower()]
     near = by_case or difflib.get_close_matches(str(value), choices, n=2, cutoff=0.6) or \

@@ -37,6 +37,7 @@ from ..exceptions import (
 from ..transport import parse_json
 from ..validation import check_int
 from .base import AlerceBase
+from .class_names import check_class_names, unknown_name
 
 __all__ = ["MultisurveyQueries", "DEFAULT_MAX_WORKERS"]
 
@@ -115,13 +116,13 @@ class MultisurveyQueries(AlerceBase):
         for argument, value in (("classifier", classifier), ("class_name", class_name)):
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise InvalidQueryError(f"{argument} must be a non-empty string, got {value!r}")
-        if classifier is not None or class_name is not None:
-            rows = self._ms_classifiers(cache)
-            if classifier is not None:
-                params.append((wire["classifier"], quirks.check_classifier(classifier, rows)))
-            if class_name is not None:
-                params.append((wire["class_name"],
-                               quirks.check_class(class_name, classifier, rows)))
+        if class_name is not None and classifier is None:
+            quirks.class_needs_classifier(class_name, self._ms_classifiers(cache))
+        check_class_names(self, classifier=classifier, class_name=class_name, cache=cache)
+        if classifier is not None:
+            params.append((wire["classifier"], classifier))
+        if class_name is not None:
+            params.append((wire["class_name"], class_name))
         return params + self._measure_criteria(
             ranking=ranking, probability=probability, ndet=ndet, firstmjd=firstmjd,
             lastmjd=lastmjd, order_by=order_by, order_mode=order_mode)
@@ -240,15 +241,8 @@ class MultisurveyQueries(AlerceBase):
             return []
         if not isinstance(classifier, str) or not classifier:
             raise InvalidQueryError("classifier must be a non-empty string")
-        rows = self._ms_classifiers(cache)
-        self.service.quirks.check_classifier(classifier, rows)
-        if classifier_version is not None:
-            versions = [r["classifier_version"] for r in rows
-                        if r["classifier_name"] == classifier]
-            if classifier_version not in versions:
-                raise InvalidQueryError(
-                    f"classifier_version={classifier_version!r} is not a version of "
-                    f"{classifier}; its version: {', '.join(map(str, versions))}")
+        check_class_names(self, classifier=classifier, classifier_version=classifier_version,
+                          cache=cache)
         return [("classifier", classifier)]
 
     def _ms_list_classes(self, classifier, version, *, get_query_payload, cache):
@@ -256,7 +250,11 @@ class MultisurveyQueries(AlerceBase):
         if get_query_payload:
             return self._payload(route)
         rows = self._ms_classifiers(cache)
-        self.service.quirks.check_classifier(classifier, rows)
+        # Checked here against the rows themselves: check_class_names may ask list_classes.
+        names = [r["classifier_name"] for r in rows]
+        if classifier not in names:
+            raise InvalidQueryError(unknown_name("classifier", classifier, names,
+                                                 f"a classifier of ALeRCE {self.survey.title}"))
         row = next(r for r in rows if r["classifier_name"] == classifier)
         if version is not None and str(row.get("classifier_version")) != version:
             raise InvalidQueryError(

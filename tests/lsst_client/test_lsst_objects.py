@@ -145,7 +145,7 @@ def test_probabilities_and_classifiers(server, client, bundles):
     beta = client.query_probabilities(AGN, classifier=BETA, classifier_version="2.0.1")
     assert set(beta["classifier_name"]) == {BETA} and len(beta) == 5
     assert beta[beta["ranking"] == 1]["class_name"][0] == "AGN"
-    with pytest.raises(InvalidQueryError, match="not an LSST classifier"):
+    with pytest.raises(InvalidQueryError, match="is not a classifier of ALeRCE Rubin LSST"):
         client.query_probabilities(AGN, classifier="lc_classifier")
     classifiers = client.list_classifiers()
     assert BETA in classifiers["classifier_name"]

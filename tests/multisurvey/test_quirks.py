@@ -86,21 +86,20 @@ def test_list_objects_repeats_objects_per_classifier(exchanges):
 
 
 def test_classifier_and_class_validation(exchanges):
+    """The names of the recorded classifier list: the client's one check (client/class_names)
+    suggests the near names, and a class alone names the classifiers that have it."""
+    from alerce_astro.client.class_names import unknown_name
+
     classifiers = exchanges.body("classifiers/all.json")
-    assert quirks.check_classifier("stamp_classifier_rubin_beta", classifiers) == \
-        "stamp_classifier_rubin_beta"
-    with pytest.raises(InvalidQueryError,
-                       match="did you mean 'stamp_classifier_rubin_beta_20260421'"):
-        quirks.check_classifier("stamp_classifier_rubin_beta_2026042", classifiers)
-    with pytest.raises(InvalidQueryError, match="not an LSST classifier"):
-        quirks.check_classifier("lc_classifier", classifiers)
-    assert quirks.check_class("SN", "stamp_classifier_rubin_beta", classifiers) == "SN"
-    with pytest.raises(InvalidQueryError, match="did you mean 'SN'"):
-        quirks.check_class("sn", "stamp_classifier_rubin_beta", classifiers)
-    with pytest.raises(InvalidQueryError, match="did you mean 'asteroid'"):
-        quirks.check_class("asteroids", "stamp_classifier_rubin_beta", classifiers)
+    names = [row["classifier_name"] for row in classifiers]
+    assert "did you mean 'stamp_classifier_rubin_beta_20260421'" in unknown_name(
+        "classifier", "stamp_classifier_rubin_beta_2026042", names, "a classifier")
+    classes = classifiers[0]["classes"]
+    assert "did you mean 'SN'?" in unknown_name("class_name", "sn", classes, "a class")
+    assert "did you mean 'asteroid'" in unknown_name("class_name", "asteroids", classes,
+                                                     "a class")
     with pytest.raises(InvalidQueryError, match="needs classifier=.*stamp_classifier_rubin_beta"):
-        quirks.check_class("SN", None, classifiers)
+        quirks.class_needs_classifier("SN", classifiers)
 
 
 def test_what_the_service_does_with_unknown_names(exchanges):

@@ -23,13 +23,12 @@ The rules of ALeRCE's multisurvey API that a client must know, each from a recor
   probability table: an object appears once per classifier (two LSST classifiers today), only if
   classified. `group_by_object` keeps one row per object (documented there). ``classifier`` must
   be a known name (else 500) and ``class_name`` a class of that classifier (else silently
-  ignored): `check_classifier` and `check_class` validate both against the service's own
-  ``classifier_api/classifiers`` list, with a "did you mean" suggestion.
+  ignored): the client checks both against the service's own classifier list before sending
+  (`alerce_astro.client.class_names`, the same check for every survey), and a class needs its
+  classifier (`class_needs_classifier`).
 - **Photometry rows repeat the band table** (``band_map``); `check_band_map` checks it against
   the survey's facts and drops it.
 """
-
-import difflib
 
 import numpy as np
 from astropy.time import Time
@@ -41,7 +40,7 @@ from ...surveys.ztf import validate_oid as validate_ztf_name
 __all__ = ["ZTF_MASTER_ID_BASE", "ztf_master_id", "ztf_name", "is_ztf_master_id",
            "SINGLE_OID_ROW_CAP", "BATCH_OIDS", "several_oid_values", "split_by_oid",
            "UNSUPPORTED", "explain_server_error", "AMBIGUOUS_500", "PROBE_ROUTE",
-           "probe_verdict", "check_classifier", "check_class",
+           "probe_verdict", "class_needs_classifier",
            "group_by_object", "check_band_map", "mjd_range_on_wire",
            "order_params"]
 
@@ -297,96 +296,38 @@ def explain_server_error(route, **params):
 
 # ----------------------------------------------------------------------------------------------
 # Classifiers and classes.
-def _suggest(value, choices):
-    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
-    if not close:
-        lowered = {str(c).lower(): str(c) for c in choices}
-        if str(value).lower() in lowered:
-            close = [lowered[str(value).lower()]]
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def check_classifier(name, classifiers, *, argument="classifier"):
+def class_needs_classifier(class_name, classifiers, *, argument="class_name"):
     """
-    A classifier name checked against the service's list.
-
-    Parameters
-    ----------
-    name : str
-        The name to check (case-sensitive, as the service is).
-    classifiers : list of dict
-        ``classifier_api/classifiers`` rows: ``classifier_name``, ``classifier_version``,
-        ``classes``.
-    argument : str, optional
-        Argument name for messages.
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    InvalidQueryError
-        If the service does not know it (it would answer 500), with the closest name.
-
-    Examples
-    --------
-    >>> rows = [{"classifier_name": "stamp_classifier_rubin_beta", "classes": ["SN", "AGN"]}]
-    >>> check_classifier("stamp_classifier_rubin_bta", rows)
-    Traceback (most recent call last):
-    ...
-    astroquery.exceptions.InvalidQueryError: classifier='stamp_classifier_rubin_bta' is not \
-an LSST classifier of ALeRCE (did you mean 'stamp_classifier_rubin_beta'?); known: \
-stamp_classifier_rubin_beta
-    """
-    names = [row["classifier_name"] for row in classifiers]
-    if not isinstance(name, str) or name not in names:
-        raise InvalidQueryError(
-            f"{argument}={name!r} is not an LSST classifier of ALeRCE{_suggest(name, names)}; "
-            f"known: {', '.join(names) or '(none)'}")
-    return name
-
-
-def check_class(class_name, classifier, classifiers, *, argument="class_name"):
-    """
-    A class name checked against the classes of a classifier.
-
-    The service ignores an unknown ``class_name`` silently (it answers every class), so a typo
-    would give a wrong list rather than an error.
+    Refuse a class without its classifier: the service filters a class within one
+    classifier (``class_name`` alone is ignored, every class answered).
 
     Parameters
     ----------
     class_name : str
-        The class (case-sensitive).
-    classifier : str or None
-        The classifier it belongs to; the service needs one with ``class_name``.
+        The class asked for.
     classifiers : list of dict
-        ``classifier_api/classifiers`` rows.
-
-    Returns
-    -------
-    str
+        ``classifier_api/classifiers`` rows (``classifier_name``, ``classes``), to name the
+        classifiers that have the class.
 
     Raises
     ------
     InvalidQueryError
-        If ``classifier`` is missing (naming those that have the class) or the class is not
-        one of its classes (with the closest class).
+        Always, naming the classifiers with that class.
+
+    Examples
+    --------
+    >>> rows = [{"classifier_name": "stamp_classifier_rubin_beta", "classes": ["SN", "AGN"]}]
+    >>> class_needs_classifier("SN", rows)
+    Traceback (most recent call last):
+    ...
+    astroquery.exceptions.InvalidQueryError: class_name needs classifier= (the service filters \
+a class within one classifier); classifiers with class 'SN': stamp_classifier_rubin_beta
     """
-    if classifier is None:
-        having = [row["classifier_name"] for row in classifiers
-                  if class_name in row.get("classes", ())]
-        hint = (f"; classifiers with class {class_name!r}: {', '.join(having)}" if having
-                else "")
-        raise InvalidQueryError(f"{argument} needs classifier= (the service filters a class "
-                                f"within one classifier){hint}")
-    classes = next(row.get("classes", []) for row in classifiers
-                   if row["classifier_name"] == classifier)
-    if not isinstance(class_name, str) or class_name not in classes:
-        raise InvalidQueryError(
-            f"{argument}={class_name!r} is not a class of {classifier}"
-            f"{_suggest(class_name, classes)}; its classes: {', '.join(classes)}")
-    return class_name
+    having = [row["classifier_name"] for row in classifiers
+              if class_name in row.get("classes", ())]
+    hint = f"; classifiers with class {class_name!r}: {', '.join(having)}" if having else ""
+    raise InvalidQueryError(f"{argument} needs classifier= (the service filters a class "
+                            f"within one classifier){hint}")
 
 
 # ----------------------------------------------------------------------------------------------
