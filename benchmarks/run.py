@@ -34,6 +34,9 @@ matters. It prints a table of medians and ratios; ``--json FILE`` also writes ev
    latency, answers memoized by the server after an untimed warm-up pass (see
    `bench_lsst_bulk`). Goal: >= 30x faster; the official loop's truncation (its single-oid
    path keeps 10 forced rows per object) is reported beside it.
+8. simulate: the offline generator's 5,000-point light curve (RRL, SNIa, QSO), process CPU
+   time, in units of the reference loop timed beside it. Goal: at most 40 reference loops
+   (about 2 s of CPU where the loop takes 50 ms; it was a CPU budget in the test suite).
 
 Each benchmark is a function ``bench_<name>`` (its measurement) and ``rows_<name>`` (its lines
 of the table), listed in `BENCHMARKS`; a new one is a new pair and a new entry.
@@ -118,6 +121,23 @@ def bench_reference(*, repeat):
     """The machine's speed: median time of `reference_loop`."""
     seconds, runs = median_time(reference_loop, repeat)
     return {"seconds": seconds, "runs_s": runs}
+
+
+def bench_simulate(workdir, *, repeat):
+    """CPU time of generating a dataset of one 5,000-point light curve, per class, with the
+    reference loop timed in the same run (the ratio is what compares across machines)."""
+    from alerce_astro.offline.simulate import generate_dataset
+
+    out = {"reference_s": median_time(reference_loop, 5)[0], "classes": {}}
+    for cls in ("RRL", "SNIa", "QSO"):
+        cpus = []
+        for k in range(repeat):
+            cpu = time.process_time()
+            generate_dataset(Path(workdir) / f"simulate-{cls}-{k}", 1, classes=[cls],
+                             n_points=5000)
+            cpus.append(time.process_time() - cpu)
+        out["classes"][cls] = statistics.median(cpus)
+    return out
 
 
 def _official_into_pandas(theirs, oid):
@@ -546,10 +566,20 @@ def rows_lsst(b):
     return lines
 
 
+def rows_simulate(m):
+    lines = []
+    for cls, cpu in m["classes"].items():
+        ratio = cpu / m["reference_s"]
+        lines.append(_line(f"simulate: a 5,000-point {cls} light curve (CPU)",
+                           f"{cpu:.2f} s", f"ref {m['reference_s'] * 1e3:.0f} ms",
+                           f"{ratio:.0f} ref loops", "<= 40 ref loops", ratio <= 40))
+    return lines
+
+
 #: name -> (what makes its lines of the table from its results); the order of the table.
 ROWS = {"reference": rows_reference, "bulk": rows_bulk, "cpu": rows_cpu, "parse": rows_parse,
         "import": rows_import, "cache": rows_cache, "scaling": rows_scaling,
-        "stack": rows_stack, "lsst": rows_lsst}
+        "stack": rows_stack, "lsst": rows_lsst, "simulate": rows_simulate}
 #: the "cpu" lines come from the "bulk" measurement (the same runs, side by side)
 _SOURCE = {"cpu": "bulk"}
 
@@ -570,7 +600,8 @@ def table(results):
     return "\n".join(out)
 
 
-BENCHMARKS = ("reference", "bulk", "parse", "import", "cache", "scaling", "stack", "lsst")
+BENCHMARKS = ("reference", "bulk", "parse", "import", "cache", "scaling", "stack", "lsst",
+              "simulate")
 
 
 def main(argv=None):
@@ -600,7 +631,7 @@ def main(argv=None):
     print(f"official client: alerce {official_available() or 'not installed'}")
     start = time.perf_counter()
     big, oids = None, []
-    if only - {"lsst", "reference"}:  # the ZTF dataset (the LSST one is made by its step)
+    if only - {"lsst", "reference", "simulate"}:  # the ZTF dataset (LSST: made by its step)
         big = dataset(data_dir, max(sizes + [n_bulk]))
         oids = object_ids(big)
         print(f"dataset: {len(oids)} generated objects in {big} "
@@ -623,6 +654,7 @@ def main(argv=None):
                 lsst_dataset(data_dir, 100 if quick else 1000),
                 lsst_object_ids(lsst_dataset(data_dir, 100 if quick else 1000)), work,
                 repeat=2 if quick else 3, official_repeat=1),
+            "simulate": lambda: bench_simulate(work, repeat=1 if quick else 3),
         }
         for name, step in steps.items():
             if name not in only:

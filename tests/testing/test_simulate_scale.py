@@ -1,7 +1,7 @@
 """
-Scale of the simulated datasets: a 5,000-point light curve in about a second, 10,000 objects
-in well under a minute. Times are the process's CPU time (robust to a busy machine); the
-figures are printed (``pytest -s``).
+Scale of the simulated datasets: a 5,000-point light curve and (slow marker) 10,000 objects
+come out whole and consistent. How long they take is measured in ``benchmarks/run.py --only
+simulate``, as a ratio to a reference loop, never asserted here (machines differ by 4x).
 """
 
 import json
@@ -14,9 +14,7 @@ from alerce_astro.offline.simulate import generate_dataset
 
 @pytest.mark.parametrize("cls", ["RRL", "SNIa", "QSO"])
 def test_light_curve_of_5000_points(tmp_path, cls):
-    t0 = time.process_time()
     path = generate_dataset(tmp_path / "long", 1, classes=[cls], n_points=5000)
-    elapsed = time.process_time() - t0
     body = json.loads((path / "objects" / "ZTF00aaaaaaa.json").read_text())
     dets = body["lightcurve"]["detections"]
     assert len(dets) == 5000 and body["object"]["ndet"] == 5000
@@ -25,8 +23,6 @@ def test_light_curve_of_5000_points(tmp_path, cls):
     assert all(d["magpsf"] < d["diffmaglim"] for d in dets)
     assert sum(m["ndet"] for m in body["magstats"]) == 5000
     assert len(body["features"]) == 178
-    print(f"\n5000-point {cls} light curve: {elapsed:.2f} s CPU")
-    assert elapsed < 2.0
 
 
 @pytest.mark.slow
