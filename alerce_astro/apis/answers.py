@@ -22,7 +22,9 @@ alerce_astro.exceptions.ResponseFormatError: GET u: the object is empty ({}), no
 
 from ..exceptions import ResponseFormatError
 
-__all__ = ["same_id", "check_record", "check_keys", "check_rows_about"]
+__all__ = ["same_id", "check_record", "check_keys", "check_rows_about", "fits_body"]
+
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def same_id(got, expected):
@@ -136,3 +138,46 @@ def check_rows_about(rows, *, url, what, id_key, expected):
                                       f"{id_key}={row[id_key]!r}, not only of {expected!r} as "
                                       f"asked")
     return rows
+
+
+def fits_body(answer, dialect):
+    """
+    A cutout answer's bytes, once they are known to be FITS (plain or gzip-wrapped).
+
+    An error page sent with status 200 is told apart here, so that the message quotes what
+    the service said (in its ``dialect``) instead of a byte dump.
+
+    Parameters
+    ----------
+    answer : `~alerce_astro.transport.Answer`
+        The answer (``url``, ``body``).
+    dialect : `~alerce_astro.apis.dialects.Dialect`
+        The error words of the API that answered.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ResponseFormatError
+        If the body is neither gzip nor FITS.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from alerce_astro.apis.dialects import GENERIC
+    >>> fits_body(SimpleNamespace(url="u", body=b"SIMPLE  =   T"), GENERIC)[:6]
+    b'SIMPLE'
+    >>> fits_body(SimpleNamespace(url="u", body=b"Internal Server Error"), GENERIC)
+    Traceback (most recent call last):
+    ...
+    alerce_astro.exceptions.ResponseFormatError: GET u is not a gzip-compressed FITS file, nor \
+a plain one (21 bytes); the service said: Internal Server Error
+    """
+    body = bytes(answer.body)
+    if body[:2] != _GZIP_MAGIC and body[:6] != b"SIMPLE":
+        raise ResponseFormatError(
+            f"GET {answer.url} is not a gzip-compressed FITS file, nor a plain one "
+            f"({len(body)} bytes); the service said: {dialect.message(body)}")
+    return body

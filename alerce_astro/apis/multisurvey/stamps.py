@@ -13,8 +13,9 @@ Wire facts (``alerce-fixtures/lsst-recorded/exchanges/stamps/``):
 - ``stamps_api/avro`` answers 500 for LSST: no alert packet is served.
 """
 
-from ...exceptions import ObjectNotFoundError, ResponseFormatError
+from ...exceptions import ObjectNotFoundError
 from ...stamps.lsst_cutouts import read_lsst_cutout
+from ..answers import fits_body
 from . import DIALECT
 from .quirks import UNSUPPORTED
 
@@ -29,7 +30,6 @@ FILE_FORMAT = "fits"
 #: Why there is no alert packet to ask for (the service's rule, kept in `quirks`).
 NO_ALERT_PACKETS = UNSUPPORTED["avro"]
 
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def stamp_params(oid, measurement_id, kind):
@@ -70,13 +70,7 @@ def parse_cutout(answer):
         If the body is not a (gzip-wrapped) FITS file; the message quotes what the service
         said when it sent text.
     """
-    body = bytes(answer.body)
-    source = f"GET {answer.url}"
-    if body[:2] != _GZIP_MAGIC and body[:6] != b"SIMPLE":
-        raise ResponseFormatError(
-            f"{source} is not a FITS cutout ({len(body)} bytes); the service said: "
-            f"{DIALECT.message(body)}")
-    return read_lsst_cutout(body, source=source)
+    return read_lsst_cutout(fits_body(answer, DIALECT), source=f"GET {answer.url}")
 
 
 def stamp_records(rows):

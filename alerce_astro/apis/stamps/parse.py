@@ -1,13 +1,12 @@
 """The bodies of the stamp service: FITS cutouts and alert packets, checked before caching."""
 
-from ...exceptions import ResponseFormatError
 from ...stamps.cutouts import read_cutout
 from ...transport import parse_json
+from ..answers import fits_body
 from . import DIALECT
 
 __all__ = ["parse_cutout", "parse_alert"]
 
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def parse_cutout(answer):
@@ -22,13 +21,7 @@ def parse_cutout(answer):
     ResponseFormatError
         If the body is not a (gzip-compressed) FITS image.
     """
-    body = bytes(answer.body)
-    source = f"GET {answer.url}"
-    if body[:2] != _GZIP_MAGIC and body[:6] != b"SIMPLE":
-        raise ResponseFormatError(
-            f"{source} is not a gzip-compressed FITS file ({len(body)} bytes); the service "
-            f"said: {DIALECT.message(body)}")
-    return read_cutout(body, source=source)
+    return read_cutout(fits_body(answer, DIALECT), source=f"GET {answer.url}")
 
 
 def parse_alert(answer):
