@@ -5,7 +5,6 @@ server's multisurvey API.
 """
 
 import json
-import os
 from pathlib import Path
 
 
@@ -48,21 +47,7 @@ def official_lsst_client(multisurvey_url, folder):
 
     Its ``URL_MS`` is joined with the route names by plain concatenation, so it ends in ``/``.
     """
-    import alerce
+    from _official import configured_official_client
 
-    default = Path(alerce.__file__).with_name("default_config.json")
-    config = json.loads(default.read_text())
-    config["multisurvey"]["URL_MS"] = multisurvey_url.rstrip("/") + "/"
-    path = Path(folder) / "alerce_config_lsst.json"
-    path.write_text(json.dumps(config, indent=2))
-    previous = os.environ.get("ALERCE_CONFIG_PATH")
-    os.environ["ALERCE_CONFIG_PATH"] = str(path)
-    try:
-        from alerce.core import Alerce
-
-        return Alerce()
-    finally:
-        if previous is None:
-            del os.environ["ALERCE_CONFIG_PATH"]
-        else:
-            os.environ["ALERCE_CONFIG_PATH"] = previous
+    return configured_official_client(folder, "alerce_config_lsst.json",
+                                      multisurvey={"URL_MS": multisurvey_url.rstrip("/") + "/"})

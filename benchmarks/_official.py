@@ -36,16 +36,26 @@ def official_client(ztf_url, folder):
     -------
     alerce.core.Alerce
     """
-    import alerce
-
-    default = Path(alerce.__file__).with_name("default_config.json")
-    config = json.loads(default.read_text())
     suffix = "/ztf/v1"
     if not ztf_url.endswith(suffix):
         raise ValueError(f"expected a ZTF API URL ending in {suffix}, got {ztf_url}")
     # The official routes start with /ztf/v1: its base URL is the host alone.
-    config["ztf"]["ZTF_API_URL"] = ztf_url[:-len(suffix)]
-    path = Path(folder) / "alerce_config.json"
+    return configured_official_client(folder, "alerce_config.json",
+                                      ztf={"ZTF_API_URL": ztf_url[:-len(suffix)]})
+
+
+def configured_official_client(folder, name, **sections):
+    """
+    An official `alerce.core.Alerce` made with a copy of its default configuration in which
+    the entries of ``sections`` (``ztf={...}``, ``multisurvey={...}``) are replaced; the copy
+    is ``folder/name``, named by ``ALERCE_CONFIG_PATH`` while the client is made.
+    """
+    import alerce
+
+    config = json.loads(Path(alerce.__file__).with_name("default_config.json").read_text())
+    for section, entries in sections.items():
+        config[section].update(entries)
+    path = Path(folder) / name
     path.write_text(json.dumps(config, indent=2))
     previous = os.environ.get("ALERCE_CONFIG_PATH")
     os.environ["ALERCE_CONFIG_PATH"] = str(path)
