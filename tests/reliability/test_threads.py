@@ -172,6 +172,22 @@ def _overlapped(work, n_threads):
     return errors
 
 
+def _overlapped_and_watched(work, n_threads, *, also_error=None):
+    """Run ``work(i)`` in threads at once under the caller's own filters ("always", plus an
+    "error" filter for ``also_error`` if given), then warn once more. Returns the errors, the
+    warning machinery before and after the threads, and every warning seen: the threads must
+    leave the machinery as it was, and the later warning must still be seen."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if also_error is not None:  # a filter of the caller's for unrelated warnings
+            warnings.filterwarnings("error", category=also_error)
+        before = _machinery()
+        errors = _overlapped(work, n_threads)
+        after = _machinery()
+        warnings.warn("a later warning", UserWarning)
+    return errors, before, after, caught
+
+
 @pytest.fixture(scope="module")
 def catshtm_server(fixtures_dir):
     from alerce_astro.offline import SampleServer
@@ -195,12 +211,7 @@ def test_overlapping_bulk_runs_leave_the_warning_machinery_as_it_was(server, tmp
             results.append(client.query_magstats_many(oids[i:] + oids[:i], max_workers=4,
                                                       progress=False, cache=False))
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        before = _machinery()
-        errors = _overlapped(work, 6)
-        after = _machinery()
-        warnings.warn("a later warning", UserWarning)
+    errors, before, after, caught = _overlapped_and_watched(work, 6)
     count("threaded bulk runs", len(results))
     assert errors == []
     assert after == before
@@ -226,14 +237,8 @@ def test_threads_crossmatching_at_once_leave_the_warning_filters_as_they_were(
             found.append(client.query_nearest(CONE, per_catalog=True, cache=False))
             found.append(client.get_redshift(EMPTY_SKY, cache=False))  # warns: no redshift
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter(filters if filters != "error-elsewhere" else "always")
-        if filters == "error-elsewhere":  # a filter of the caller's for unrelated warnings
-            warnings.filterwarnings("error", category=DeprecationWarning)
-        before = _machinery()
-        errors = _overlapped(work, 6)
-        after = _machinery()
-        warnings.warn("a later warning", UserWarning)
+    errors, before, after, caught = _overlapped_and_watched(
+        work, 6, also_error=DeprecationWarning if filters == "error-elsewhere" else None)
     count("threaded queries", len(found))
     assert errors == []
     assert after == before
@@ -303,12 +308,7 @@ def test_threads_drawing_finder_charts_leave_the_warning_filters_as_they_were(
             drawn.append(client.plot_finder(oid, image=image, radius="5 arcsec", cache=False,
                                             ax=Figure().add_subplot(projection=image.wcs)))
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        before = _machinery()
-        errors = _overlapped(work, 6)
-        after = _machinery()
-        warnings.warn("a later warning", UserWarning)
+    errors, before, after, caught = _overlapped_and_watched(work, 6)
     assert errors == []
     assert after == before
     assert len(drawn) == 6 * 3 * 2
@@ -344,11 +344,8 @@ def test_threads_joining_surveys_leave_the_warning_filters_as_they_were(tmp_path
                 except ObjectNotFoundError:
                     outcomes.append("no counterpart")
 
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            before = _machinery()
-            errors = _overlapped(work, 4)
-            after = _machinery()
+        errors, before, after, caught = _overlapped_and_watched(work, 4)
         assert errors == [] and after == before
+        assert "a later warning" in [str(w.message) for w in caught]
         assert sorted(outcomes, key=str) == [242] * 8 + ["no counterpart"] * 8
         assert not [w for w in caught if issubclass(w.category, NoResultsWarning)]
