@@ -25,10 +25,11 @@ ignores is not collected and one the caller turns into errors fails its object.
 """
 
 import contextvars
+import queue
 import threading
 import time
 import warnings
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 
 from ..exceptions import ServiceUnavailableError
 from ..transport import REQUEST_SLOTS
@@ -235,28 +236,43 @@ class _RequestSlots:
 def _one_round(one, oids, workers, values, failed, bar):
     pool = ThreadPoolExecutor(max_workers=min(workers, len(oids)),
                               thread_name_prefix="alerce-bulk")
+    # Each finished call reports itself on a queue: waiting with `concurrent.futures.wait`
+    # instead would hook into every pending future at every wake-up, a cost that grows with
+    # the number of objects (quadratic over a run: ~2 ms of CPU per object at 5,000).
+    finished = queue.SimpleQueue()
     try:
-        pending = {pool.submit(one, oid): oid for oid in oids}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                oid = pending.pop(future)
-                error = future.exception()
-                if error is None:
-                    values[oid] = future.result()
-                elif isinstance(error, Exception):
-                    failed[oid] = error
-                else:  # KeyboardInterrupt, SystemExit in a worker: stop everything
-                    raise error
-            if failed:
+        futures = {}
+        for oid in oids:
+            future = pool.submit(one, oid)
+            futures[future] = oid
+            future.add_done_callback(finished.put)
+        for _ in range(len(futures)):
+            future = _next_finished(finished)
+            oid = futures.pop(future)
+            error = future.exception()
+            if error is None:
+                values[oid] = future.result()
+            elif isinstance(error, Exception):
+                failed[oid] = error
                 bar.set_postfix_str(f"{len(failed)} failed", refresh=False)
-            bar.update(len(done))
+            else:  # KeyboardInterrupt, SystemExit in a worker: stop everything
+                raise error
+            bar.update(1)
     except BaseException:
         # Ctrl-C or an error of our own: drop what has not started; running calls end within
         # their time limit.
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+def _next_finished(finished):
+    """The next finished future; waits in short steps, so that Ctrl-C is seen everywhere."""
+    while True:
+        try:
+            return finished.get(timeout=0.25)
+        except queue.Empty:
+            continue
 
 
 def _report(result, other, stacklevel):
