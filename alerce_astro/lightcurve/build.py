@@ -19,6 +19,7 @@ rows of the kinds that lack it (a kind's columns appear only if its rows were gi
 empty).
 """
 
+import contextlib
 import warnings
 from functools import cache
 
@@ -203,7 +204,8 @@ def _columns(plan, parts, sizes, order, rows):
     return out
 
 
-def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
+def prepare_lightcurves(groups, photometry, *, meta=None, metas=None, cls=None,
+                        warn_as=None):
     """
     `prepare_lightcurve` of many objects at once: the light curves of one answer that holds
     the rows of several objects (a batch of the multisurvey API), each column converted and
@@ -225,8 +227,14 @@ def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
         The map of the rows' columns.
     meta : dict, optional
         Provenance stored in each light curve's ``meta``.
+    metas : dict, optional
+        oid -> the provenance of that object, instead of ``meta`` (answers fetched one by
+        one: each has its own url and time).
     cls : type, optional
         The class ``build`` makes (default `~alerce_astro.lightcurve.AlerceLightCurve`).
+    warn_as : callable, optional
+        ``warn_as(oid)`` gives a context manager in which the warnings about object ``oid``
+        are raised (a bulk run files them under that object); none by default.
 
     Returns
     -------
@@ -247,11 +255,21 @@ def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
         from .timeseries import AlerceLightCurve as cls
     groups = list(groups)
     plan = _plan(photometry)
+    meta_of = (lambda oid: meta) if metas is None else metas.__getitem__
+    warn_as = warn_as or _no_context
+
+    def one_by_one():
+        prepared = {}
+        for oid, g in groups:
+            with warn_as(oid):
+                prepared[oid] = prepare_lightcurve(g, photometry, oid=oid, meta=meta_of(oid),
+                                                   cls=cls)
+        return prepared
+
     asked = [kind for kind in plan.kinds if groups and groups[0][1].get(kind) is not None]
     if any(set(g) - set(plan.kinds) or [k for k in plan.kinds if g.get(k) is not None] != asked
            for _, g in groups):
-        return {oid: prepare_lightcurve(g, photometry, oid=oid, meta=meta, cls=cls)
-                for oid, g in groups}
+        return one_by_one()
     parts, owners = [], []
     for i, kind in enumerate(plan.kinds):
         given = [] if kind not in asked else [r for _, g in groups for r in g[kind]]
@@ -259,20 +277,16 @@ def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
         owners.append(np.repeat(np.arange(len(groups)),
                                 [len(g[kind]) if kind in asked else 0 for _, g in groups]))
     if not _sliceable(plan, photometry, parts, asked):
-        return {oid: prepare_lightcurve(g, photometry, oid=oid, meta=meta, cls=cls)
-                for oid, g in groups}
+        return one_by_one()
     sizes = [part.n for part in parts]
     mjd = np.concatenate([part.mjd for part in parts])
     owner = np.concatenate(owners)
     # Each object's rows together, each in the order prepare_lightcurve gives them.
     order = np.lexsort((np.repeat(np.arange(len(parts)), sizes), mjd, owner))
     usable = np.isfinite(mjd) & (np.abs(np.nan_to_num(mjd)) < 1e7)
+    dropped = None
     if not usable.all():
         dropped = np.bincount(owner[~usable], minlength=len(groups))
-        for (oid, _), count in zip(groups, dropped, strict=True):
-            if count:
-                warnings.warn(f"{oid or 'light curve'}: {int(count)} point(s) without a "
-                              f"usable mjd were left out", AlerceWarning)
         order = order[usable[order]]
     out = _columns(plan, parts, sizes, order, {kind: True for kind in asked})
     ends = np.searchsorted(owner[order], np.arange(len(groups) + 1))
@@ -280,16 +294,40 @@ def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
     # Whether each object has a masked value in each masked column, for all at once.
     masked = {name: _any_per_piece(spec[1], ends) for name, spec in out.items()
               if spec[1] is not None}
+    # Text as wide as each object's longest value (as its own preparation makes it), worked
+    # out for all objects at once; the width of the kinds and bands is the plan's.
+    widths = {name: _width_per_piece(spec[0], ends) for name, spec in out.items()
+              if spec[0].dtype.kind == "U" and name not in _FIXED_WIDTH}
+    specs = [(name, values, mask, unit, description, masked.get(name), widths.get(name),
+              values.dtype.itemsize // 4)
+             for name, (values, mask, unit, description) in out.items()]
     prepared = {}
     for index, (oid, _) in enumerate(groups):
         piece = slice(ends[index], ends[index + 1])
-        columns = {name: _sliced(spec, piece, name in masked and masked[name][index],
-                                 fixed=name in _FIXED_WIDTH)
-                   for name, spec in out.items()}
+        columns = {}
+        for name, values, mask, unit, description, any_masked, width, wide in specs:
+            part = values[piece]
+            if width is not None and width[index] != wide:
+                part = part.astype(f"U{width[index]}")
+            columns[name] = (part, mask[piece] if any_masked and any_masked[index] else None,
+                             unit, description)
         prepared[oid] = PreparedLightCurve(cls, mjd[piece], photometry.survey, columns,
-                                           _mean_position(columns, plan.position), oid, meta,
-                                           plan.descriptions["time"])
+                                           _mean_position(columns, plan.position), oid,
+                                           meta_of(oid), plan.descriptions["time"])
+    # Warned once everything is prepared: a batch that fails half way warns nothing (its
+    # objects are then prepared one by one, and warn there).
+    if dropped is not None:
+        for (oid, _), count in zip(groups, dropped, strict=True):
+            if count:
+                with warn_as(oid):
+                    warnings.warn(f"{oid or 'light curve'}: {int(count)} point(s) without a "
+                                  f"usable mjd were left out", AlerceWarning)
     return prepared
+
+
+@contextlib.contextmanager
+def _no_context(oid):
+    yield
 
 
 def _sliceable(plan, photometry, parts, asked):
@@ -320,15 +358,14 @@ def _any_per_piece(mask, ends):
     return (counts[ends[1:]] - counts[ends[:-1]] > 0).tolist()
 
 
-def _sliced(spec, piece, masked, *, fixed):
-    """One object's part of a batch column, as its own preparation makes it: the mask only
-    when something of it is ``masked`` (else None), text (unless ``fixed``) as wide as its
-    longest value."""
-    values, mask = spec[0][piece], spec[1][piece] if masked else None
-    if values.dtype.kind == "U" and not fixed:
-        width = max(1, int(np.char.str_len(values).max())) if len(values) else 1
-        values = values.astype(f"U{width}", copy=False)
-    return (values, mask) + tuple(spec[2:])
+def _width_per_piece(values, ends):
+    """For consecutive pieces ``ends[i]:ends[i + 1]`` of text ``values``: the length of the
+    longest value, at least 1 (the width NumPy gives an array of the piece's values)."""
+    lengths = np.append(np.char.str_len(values), 0)  # a last start may be the end
+    starts = ends[:-1]
+    longest = np.maximum.reduceat(lengths, starts)
+    longest[ends[1:] == starts] = 0  # an empty piece: reduceat gives the value at its start
+    return np.maximum(longest, 1).tolist()
 
 
 class PreparedLightCurve:
