@@ -292,8 +292,8 @@ def prepare_lightcurves(groups, photometry, *, meta=None, metas=None, cls=None,
     ends = np.searchsorted(owner[order], np.arange(len(groups) + 1))
     mjd = mjd[order]
     # Whether each object has a masked value in each masked column, for all at once.
-    masked = {name: _any_per_piece(spec[1], ends) for name, spec in out.items()
-              if spec[1] is not None}
+    masked = _any_per_piece({name: spec[1] for name, spec in out.items()
+                             if spec[1] is not None}, ends)
     # Text as wide as each object's longest value (as its own preparation makes it), worked
     # out for all objects at once; the width of the kinds and bands is the plan's.
     widths = {name: _width_per_piece(spec[0], ends) for name, spec in out.items()
@@ -352,10 +352,18 @@ def _sliceable(plan, photometry, parts, asked):
 _FIXED_WIDTH = frozenset({"kind", "band"})
 
 
-def _any_per_piece(mask, ends):
-    """For consecutive pieces ``ends[i]:ends[i + 1]`` of ``mask``: whether any is True."""
-    counts = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
-    return (counts[ends[1:]] - counts[ends[:-1]] > 0).tolist()
+def _any_per_piece(masks, ends):
+    """For consecutive pieces ``ends[i]:ends[i + 1]`` of each of ``masks`` (name -> boolean
+    array): whether any is True; all the columns in one call."""
+    if not masks:
+        return {}
+    starts = ends[:-1]
+    rows = np.zeros((len(masks), len(next(iter(masks.values()))) + 1), dtype=bool)
+    for i, mask in enumerate(masks.values()):
+        rows[i, :-1] = mask  # a last start may be the end: a False column after the end
+    hit = np.logical_or.reduceat(rows, starts, axis=1)
+    hit[:, ends[1:] == starts] = False  # an empty piece: reduceat gives the value at its start
+    return dict(zip(masks, hit.tolist(), strict=True))
 
 
 def _width_per_piece(values, ends):
