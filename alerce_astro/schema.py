@@ -235,8 +235,11 @@ class Schema:
         if type(rows) is not list or (rows and set(map(type, rows)) != _DICT):
             rows = self._checked_rows(rows)
         keys = self._keys
+        values_by_key = self._same_keys(rows)
         try:  # every row has every key (the usual answer): C-level passes only
-            if 1 < len(keys) and 0 < len(rows) <= _TRANSPOSE_ROWS:
+            if values_by_key is not None:
+                exact = len(rows[0]) == len(keys)
+            elif 1 < len(keys) and 0 < len(rows) <= _TRANSPOSE_ROWS:
                 values_by_key = list(zip(*map(itemgetter(*keys), rows), strict=True))
             else:  # one pass per key: zip(*rows) of many rows costs more than linear time
                 values_by_key = [list(map(itemgetter(key), rows)) for key in keys]
@@ -266,6 +269,21 @@ class Schema:
                 data, mask = convert_values([_jsonable(v) for v in values], field.dtype)
                 columns[key] = RawColumn(data, mask, field)
         return columns
+
+    def _same_keys(self, rows):
+        """The values of each schema key when every row has the same keys in the same order
+        (a service's JSON rows usually have), read without looking keys up: each row's
+        values in order, transposed; `None` otherwise."""
+        if not 0 < len(rows) <= _SAME_KEYS_ROWS or len(self._keys) < _SAME_KEYS_WIDTH:
+            return None
+        orders = list(map(list, rows))  # the keys of each row, in order
+        if orders.count(orders[0]) != len(orders):
+            return None
+        position = {key: i for i, key in enumerate(orders[0])}
+        if not all(key in position for key in self._keys):
+            return None
+        columns = list(zip(*map(dict.values, rows), strict=True))
+        return [columns[position[key]] for key in self._keys]
 
     def _checked_rows(self, rows):
         if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
@@ -299,6 +317,11 @@ _DICT = {dict}
 #: one per key); beyond, key by key (measured: 0.74 vs 0.71 ms at 1,000 rows of 34 keys, 134
 #: vs 35 ms at 50,000).
 _TRANSPOSE_ROWS = 1000
+#: Up to this many rows of at least this many keys, rows with the same keys in the same order
+#: are transposed from their values (no key looked up): 722 LSST rows of 102 keys, 1.2 ms +
+#: 0.8 ms to check the keys, vs 3.2 ms by key; for 34 keys (ZTF) the check costs what it saves.
+_SAME_KEYS_ROWS = 5000
+_SAME_KEYS_WIDTH = 64
 
 
 class RawColumn:

@@ -279,19 +279,21 @@ _CELLS = (st.none() | st.booleans() | st.integers(-2**70, 2**70)
           | st.floats(allow_nan=True, allow_infinity=True)
           | st.sampled_from(["1.5", " 2 ", "nan", "x", "7", "", "null"]) | st.lists(
               st.integers(), max_size=1))
-_SCHEMA_KEYS = {"f": "float64", "i": "int64", "s": "int16", "b": "bool", "t": "str"}
+_SCHEMA_KEYS = {"f": "float64", "i": "int64", "s": "int16", "b": "bool", "t": "str",
+                **{f"x{i}": "float64" for i in range(64)}}  # wide rows: read by position
 
 
 @settings(max_examples=150, deadline=None)
-@given(rows=st.lists(st.dictionaries(st.sampled_from([*_SCHEMA_KEYS, "u", "v"]), _CELLS),
-                     max_size=6),
-       full=st.booleans(), repeat=st.sampled_from([1, 300]))
-def test_schema_arrays_follow_the_row_by_row_rules(rows, full, repeat):
+@given(rows=st.lists(st.dictionaries(st.sampled_from(["f", "i", "s", "b", "t", "x0", "u", "v"]),
+                                     _CELLS), max_size=6),
+       full=st.booleans(), reverse=st.booleans(), repeat=st.sampled_from([1, 300, 900]))
+def test_schema_arrays_follow_the_row_by_row_rules(rows, full, reverse, repeat):
     from alerce_astro.schema import Schema, _convert
 
     schema = Schema("demo", [(name, dtype, None, "") for name, dtype in _SCHEMA_KEYS.items()])
-    if full:  # every key in every row: the transposing path
-        rows = [{**dict.fromkeys(_SCHEMA_KEYS), **row} for row in rows]
+    if full:  # every key in every row (in the schema's order, or another): C-level paths
+        order = list(_SCHEMA_KEYS)[::-1] if reverse else list(_SCHEMA_KEYS)
+        rows = [{**dict.fromkeys(order), **row} for row in rows]
     rows = rows * repeat  # beyond 1,000 rows: read key by key
     columns = schema.arrays(rows)
     unknown = list(dict.fromkeys(key for row in rows for key in row
