@@ -301,6 +301,7 @@ def prepare_lightcurves(groups, photometry, *, meta=None, metas=None, cls=None,
     specs = [(name, values, mask, unit, description, masked.get(name), widths.get(name),
               values.dtype.itemsize // 4)
              for name, (values, mask, unit, description) in out.items()]
+    positions = _mean_positions(out, plan.position, ends)
     prepared = {}
     for index, (oid, _) in enumerate(groups):
         piece = slice(ends[index], ends[index + 1])
@@ -312,8 +313,8 @@ def prepare_lightcurves(groups, photometry, *, meta=None, metas=None, cls=None,
             columns[name] = (part, mask[piece] if any_masked and any_masked[index] else None,
                              unit, description)
         prepared[oid] = PreparedLightCurve(cls, mjd[piece], photometry.survey, columns,
-                                           _mean_position(columns, plan.position), oid,
-                                           meta_of(oid), plan.descriptions["time"])
+                                           positions[index], oid, meta_of(oid),
+                                           plan.descriptions["time"])
     # Warned once everything is prepared: a batch that fails half way warns nothing (its
     # objects are then prepared one by one, and warn there).
     if dropped is not None:
@@ -695,8 +696,15 @@ def _unit(unit):
 def _mean_position(out, position):
     """The mean position of the detections (as ALeRCE's meanra/meandec), ``(ra, dec)`` in
     degrees, or None."""
+    return _mean_positions(out, position, np.array([0, len(out["kind"][0])]))[0]
+
+
+def _mean_positions(out, position, ends):
+    """`_mean_position` of each piece ``ends[i]:ends[i + 1]`` of the columns ``out``: the
+    unit vectors of all pieces made at once, each piece's mean of its own (the same numbers
+    as the piece alone gives: the same values, summed the same way)."""
     if not all(name in out for name in position):
-        return None
+        return [None] * (len(ends) - 1)
     ra, ra_mask = out[position[0]][:2]
     dec, dec_mask = out[position[1]][:2]
     ok = out["kind"][0] == "detection"
@@ -707,17 +715,23 @@ def _mean_position(out, position):
     # Positions no sky has (a damaged row) do not move the mean.
     ra_ok, dec_ok = usable_axes(ra, dec)
     ok &= ra_ok & dec_ok
-    if not ok.any():
-        return None
+    rows = np.flatnonzero(ok)
+    bounds = np.searchsorted(rows, ends).tolist()  # each piece's rows among the usable ones
     # A vector mean: right across RA = 0 as well. Plain numpy: three SkyCoord conversions
     # cost a quarter of building a small light curve.
-    ra_rad, dec_rad = np.radians(ra[ok]), np.radians(dec[ok])
+    ra_rad, dec_rad = np.radians(ra[rows]), np.radians(dec[rows])
     cos_dec = np.cos(dec_rad)
-    x, y, z = (np.mean(cos_dec * np.cos(ra_rad)), np.mean(cos_dec * np.sin(ra_rad)),
-               np.mean(np.sin(dec_rad)))
-    mean_ra = np.degrees(np.arctan2(y, x)) % 360.0
-    mean_dec = np.degrees(np.arctan2(z, np.hypot(x, y)))
-    return float(mean_ra), float(mean_dec)
+    xs, ys, zs = cos_dec * np.cos(ra_rad), cos_dec * np.sin(ra_rad), np.sin(dec_rad)
+    positions = []
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        if start == end:
+            positions.append(None)
+            continue
+        x, y, z = np.mean(xs[start:end]), np.mean(ys[start:end]), np.mean(zs[start:end])
+        mean_ra = np.degrees(np.arctan2(y, x)) % 360.0
+        mean_dec = np.degrees(np.arctan2(z, np.hypot(x, y)))
+        positions.append((float(mean_ra), float(mean_dec)))
+    return positions
 
 
 def _skycoord(position):
