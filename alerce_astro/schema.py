@@ -419,6 +419,17 @@ def convert_values(values, dtype):
         except (OverflowError, ValueError, TypeError):
             pass
         first = values[0]
+        if dtype == "bool" and type(first) is bool:
+            # Flags (LSST rows carry ~36): their bytes as they are, when every value is 0 or
+            # 1 (True, False, or the integers, which bool() takes alike); None, floats and
+            # strings raise here and are converted below. A third of NumPy's time.
+            try:
+                flags = np.frombuffer(bytearray(values), dtype=np.uint8)
+            except (TypeError, ValueError):
+                pass
+            else:
+                if flags.max() <= 1:
+                    return flags.view(bool), np.zeros(n, dtype=bool)
         if dtype == "str" and type(first) is str and values.count(first) == n:
             # One value throughout (a telescope, a pipeline version): the array NumPy would
             # make, without converting each value (a twentieth of the time).
