@@ -169,13 +169,15 @@ def prepared_lightcurves_from_rows(detections, forced=None, *, meta=None, cls=No
     # check then finds none.
     check_band_map(list(chain.from_iterable(
         rows or () for rows in (*detections.values(), *(forced or {}).values()))))
-    groups = [(oid, _rows(rows, None if forced is None else forced.get(oid, [])))
+    groups = [(oid, _rows(rows, None if forced is None else forced.get(oid, []),
+                          checked=True))
               for oid, rows in detections.items()]
     return prepare_lightcurves(groups, LSST_PHOTOMETRY, meta=meta, cls=cls)
 
 
-def _rows(detections, forced):
-    rows = {"detection": check_band_map(list(detections or []))}
+def _rows(detections, forced, *, checked=False):
+    check = list if checked else lambda rows: check_band_map(list(rows))
+    rows = {"detection": check(detections or [])}
     if forced is not None:
-        rows["forced"] = check_band_map(list(forced))
+        rows["forced"] = check(forced)
     return rows
