@@ -5,6 +5,12 @@
 all of them without building any (`alerce_astro.bulk.stack_prepared`). Here, on the real
 recorded light curves (and forced photometry), both are compared with the plain path:
 `lightcurve_from_json` for each object and `stack_tables` of those light curves.
+
+The rows of many objects are also prepared together (`prepare_lightcurves`: ZTF chunks of a
+bulk download, LSST several-oid answers): each object's `PreparedLightCurve` is compared with
+the one its own preparation gives, on every recorded ZTF and LSST object; the C-level readers
+of rows (`Schema.arrays`, `split_by_oid`, `check_band_map`) are checked against the rules
+applied row by row (hypothesis).
 """
 
 import contextlib
