@@ -232,14 +232,17 @@ class Schema:
         >>> raw.data.tolist(), raw.mask.tolist()
         ([1101542291015015004, 0], [False, True])
         """
-        if type(rows) is not list or not all(type(row) is dict for row in rows):
+        if type(rows) is not list or (rows and set(map(type, rows)) != _DICT):
             rows = self._checked_rows(rows)
         keys = self._keys
-        try:  # every row has every key (the usual answer): one C-level pass per row
-            if len(keys) > 1 and rows:
+        values_by_key = self._same_keys(rows)
+        try:  # every row has every key (the usual answer): C-level passes only
+            if values_by_key is not None:
+                exact = len(rows[0]) == len(keys)
+            elif 1 < len(keys) and 0 < len(rows) <= _TRANSPOSE_ROWS:
                 values_by_key = list(zip(*map(itemgetter(*keys), rows), strict=True))
-            else:
-                values_by_key = [[row[key] for row in rows] for key in keys]
+            else:  # one pass per key: zip(*rows) of many rows costs more than linear time
+                values_by_key = [list(map(itemgetter(key), rows)) for key in keys]
             # ...and then a row with no more keys than the schema has no key of its own
             exact = not rows or max(map(len, rows)) == len(self._by_key)
         except KeyError:
@@ -247,7 +250,7 @@ class Schema:
             exact = False
         columns = {}
         for field, values in zip(self.fields, values_by_key, strict=True):
-            data, mask = convert_values(list(values), field.dtype)
+            data, mask = convert_values(values, field.dtype)  # a tuple converts as a list
             columns[field.name] = RawColumn(data, mask, field)
         if keep_unknown and not exact:
             unknown = set().union(*rows) - self._by_key.keys()
@@ -266,6 +269,21 @@ class Schema:
                 data, mask = convert_values([_jsonable(v) for v in values], field.dtype)
                 columns[key] = RawColumn(data, mask, field)
         return columns
+
+    def _same_keys(self, rows):
+        """The values of each schema key when every row has the same keys in the same order
+        (a service's JSON rows usually have), read without looking keys up: each row's
+        values in order, transposed; `None` otherwise."""
+        if not 0 < len(rows) <= _SAME_KEYS_ROWS or len(self._keys) < _SAME_KEYS_WIDTH:
+            return None
+        orders = list(map(list, rows))  # the keys of each row, in order
+        if orders.count(orders[0]) != len(orders):
+            return None
+        position = {key: i for i, key in enumerate(orders[0])}
+        if not all(key in position for key in self._keys):
+            return None
+        columns = list(zip(*map(dict.values, rows), strict=True))
+        return [columns[position[key]] for key in self._keys]
 
     def _checked_rows(self, rows):
         if isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
@@ -292,6 +310,18 @@ class Schema:
         `~astropy.table.Table`
         """
         return self.table([], meta=meta)
+
+
+_DICT = {dict}
+#: Up to this many rows, the rows' values are transposed in one go (one tuple per row, then
+#: one per key); beyond, key by key (measured: 0.74 vs 0.71 ms at 1,000 rows of 34 keys, 134
+#: vs 35 ms at 50,000).
+_TRANSPOSE_ROWS = 1000
+#: Up to this many rows of at least this many keys, rows with the same keys in the same order
+#: are transposed from their values (no key looked up): 722 LSST rows of 102 keys, 1.2 ms +
+#: 0.8 ms to check the keys, vs 3.2 ms by key; for 34 keys (ZTF) the check costs what it saves.
+_SAME_KEYS_ROWS = 5000
+_SAME_KEYS_WIDTH = 64
 
 
 class RawColumn:
@@ -374,9 +404,10 @@ def convert_values(values, dtype):
                     return np.full(n, np.nan), np.ones(n, dtype=bool)
                 # NumPy converts each value as float() does, which is this module's rule for
                 # every value it accepts (None is NaN, a string is parsed, True is 1.0); the
-                # values it refuses (nested lists, "null", huge integers) raise or give
-                # another shape, and take the value-by-value way.
-                data = np.array(values, dtype=np.float64)
+                # values it refuses (nested lists, "null", huge integers) raise, and take the
+                # value-by-value way. fromiter converts each value as np.array does, without
+                # first finding the type of all of them (2.4x faster with many nulls).
+                data = np.fromiter(values, dtype=np.float64, count=n)
                 if data.shape == (n,):
                     return data, np.isnan(data)
                 return _convert(values, dtype)
@@ -389,6 +420,17 @@ def convert_values(values, dtype):
         except (OverflowError, ValueError, TypeError):
             pass
         first = values[0]
+        if dtype == "bool" and type(first) is bool:
+            # Flags (LSST rows carry ~36): their bytes as they are, when every value is 0 or
+            # 1 (True, False, or the integers, which bool() takes alike); None, floats and
+            # strings raise here and are converted below. A third of NumPy's time.
+            try:
+                flags = np.frombuffer(bytearray(values), dtype=np.uint8)
+            except (TypeError, ValueError):
+                pass
+            else:
+                if flags.max() <= 1:
+                    return flags.view(bool), np.zeros(n, dtype=bool)
         if dtype == "str" and type(first) is str and values.count(first) == n:
             # One value throughout (a telescope, a pipeline version): the array NumPy would
             # make, without converting each value (a twentieth of the time).

@@ -24,6 +24,7 @@ the caller's other threads, would otherwise undo each other's changes), so a cat
 ignores is not collected and one the caller turns into errors fails its object.
 """
 
+import contextlib
 import contextvars
 import queue
 import threading
@@ -36,7 +37,7 @@ from ..transport import REQUEST_SLOTS
 from .progress import progress_bar
 from .result import BulkFailureWarning, BulkResult
 
-__all__ = ["run_many"]
+__all__ = ["run_many", "working_on"]
 
 
 class _WarningCollector:
@@ -58,6 +59,19 @@ class _WarningCollector:
 #: In a call of a run: ``(collector, oid)``. A context variable, so that threads the call
 #: starts with a copy of its context (the three stamp downloads) report to the run too.
 _WORKER = contextvars.ContextVar("alerce_astro_bulk_worker", default=None)
+
+
+@contextlib.contextmanager
+def working_on(oid):
+    """In a call (or the ``finish``) of a run: file the warnings raised inside under ``oid``
+    (work done for several objects at once); outside a run, nothing."""
+    worker = _WORKER.get()
+    token = None if worker is None else _WORKER.set((worker[0], oid))
+    try:
+        yield
+    finally:
+        if token is not None:
+            _WORKER.reset(token)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
@@ -100,7 +114,7 @@ _ROUTER = _WarningRouter()
 
 
 def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what="objects",
-             transport=None, retry_unavailable=1, pause=0.0, stacklevel=1):
+             transport=None, retry_unavailable=1, pause=0.0, stacklevel=1, finish=None):
     """
     Call ``call(oid)`` for every oid, ``max_workers`` at a time, and collect what comes back.
 
@@ -129,6 +143,11 @@ def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what=
     stacklevel : int, optional
         Which caller the summary warnings point at: 1 for the caller of this function, 2
         for its caller, and so on.
+    finish : callable, optional
+        ``finish(values, failed)``, called once the calls are done, before the result is
+        made: it may replace values, or move an oid to ``failed`` with its error (work the
+        calls left for the end, such as a last batch); its warnings about an object are
+        filed under it inside `working_on`.
 
     Returns
     -------
@@ -187,6 +206,12 @@ def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what=
                         del failed[oid]
                     # these are counted again by the bar: show them as still to do
                     bar.update(-len(todo))
+            if finish is not None:
+                worker = _WORKER.set((collector, None))
+                try:
+                    finish(values, failed)
+                finally:
+                    _WORKER.reset(worker)
         except BaseException:
             # Ctrl-C or an error of our own: calls still waiting for a slot send nothing.
             if slots is not None:

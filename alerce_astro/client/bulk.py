@@ -6,10 +6,12 @@ method ``m`` has its many-object form ``m_many`` (`query_magstats_many`, `get_st
 taking the same keywords, and `query_many` runs any of them by name.
 """
 
-from ..bulk.engine import run_many
+import threading
+
+from ..bulk.engine import run_many, working_on
 from ..exceptions import InvalidQueryError
 from ..validation import check_int
-from .lightcurves import PREPARE_ONLY
+from .lightcurves import PREPARE_ONLY, warn_if_empty
 from .multisurvey import MultisurveyQueries
 
 __all__ = ["BulkQueries", "MAX_WORKERS"]
@@ -129,7 +131,7 @@ class BulkQueries(MultisurveyQueries):
                           get_query_payload=get_query_payload, kwargs=kwargs)
 
     def _bulk(self, call, oids, *, what, max_workers, progress, get_query_payload, kwargs,
-              requests_per_call=1):
+              requests_per_call=1, finish=None):
         oids = self.survey.validate_oids(oids, argument="oids")
         # max_workers bounds the requests in flight (the transport's request slots), not the
         # objects: twice as many calls run, so that while some wait for a slot or an answer
@@ -150,7 +152,7 @@ class BulkQueries(MultisurveyQueries):
         pause = min(settings.backoff_factor * 2**settings.max_retries, settings.max_retry_delay)
         return run_many(lambda oid: call(oid, **kwargs), oids, max_workers=workers,
                         max_requests=limit, progress=progress, what=what, pause=pause,
-                        transport=self._transport,
+                        transport=self._transport, finish=finish,
                         stacklevel=3)  # _bulk, the public method, its caller
 
     def get_lightcurves(self, oids, *, max_workers=None, progress=None, get_query_payload=False,
@@ -213,6 +215,14 @@ class BulkQueries(MultisurveyQueries):
         if self._multisurvey:  # batches of several oids per request
             return self._ms_get_lightcurves(oids, max_workers=max_workers, progress=progress,
                                             get_query_payload=get_query_payload, kwargs=kwargs)
+        if hasattr(self.service, "prepared_lightcurves"):
+            # The workers fetch and check the answers; their rows are prepared together,
+            # a chunk at a time (_LightCurveBatches).
+            batches = _LightCurveBatches(self)
+            return self._bulk(batches.call, oids, what="light curves",
+                              max_workers=max_workers, progress=progress,
+                              get_query_payload=get_query_payload, kwargs=kwargs,
+                              finish=batches.finish)
         return self._bulk(self._prepared_lightcurve, oids, what="light curves",
                           max_workers=max_workers, progress=progress,
                           get_query_payload=get_query_payload, kwargs=kwargs)
@@ -324,6 +334,100 @@ class BulkQueries(MultisurveyQueries):
         return self._bulk(self.get_stamps, oids, what="stamps", max_workers=max_workers,
                           progress=progress, get_query_payload=get_query_payload,
                           kwargs=kwargs, requests_per_call=3)
+
+
+#: Answers prepared together in a bulk download of light curves: enough that the fixed cost of
+#: converting each of the ~40 columns is shared (a ~70-point ZTF light curve: 0.55 ms alone),
+#: few enough that the rows waiting stay small and the work overlaps the requests.
+LIGHTCURVE_CHUNK = 50
+#: ...or as many as hold this many rows: large light curves gain little from being prepared
+#: together (1,000 points: 2.5 vs 2.6 ms alone), and their rows are what waits in memory.
+LIGHTCURVE_CHUNK_ROWS = 5000
+
+#: What a call of `_LightCurveBatches` returns: its light curve is in the batches' results.
+_IN_BATCH = object()
+
+
+class _LightCurveBatches:
+    """
+    `get_lightcurves` (ZTF) in chunks: each worker fetches and checks an object's answers
+    (``call``) and leaves them waiting; the worker that makes a chunk of `LIGHTCURVE_CHUNK`
+    prepares it (``service.prepared_lightcurves``: the columns of all its rows converted and
+    ordered together), and ``finish`` prepares what is left at the end of the run and puts
+    each light curve (or its error, in ``failed``) in the run's values. Each light curve is
+    what ``get_lightcurve`` prepares for that object alone, with the same warnings, filed
+    under it.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self.lock = threading.Lock()
+        self.waiting = []
+        self.ready = {}
+        self.rows = 0
+        self.non_detections = True
+
+    def call(self, oid, **kwargs):
+        client = self.client
+        if kwargs.get("get_query_payload") or client._client_for(oid) is not client:
+            # the requests (get_lightcurve checks the keywords), or another survey's object
+            return client._prepared_lightcurve(oid, **kwargs)
+        oid = client.survey.validate_oid(oid)
+        route = client._route("lightcurve", oid=oid)
+        forced_route = (client._route("forced_photometry", oid=oid)
+                        if kwargs.get("forced_photometry") else None)
+        data, forced, meta = client._lightcurve_answers(route, forced_route,
+                                                        cache=kwargs.get("cache"))
+        rows = _count_rows(data) + len(forced or ())
+        chunk = None
+        with self.lock:
+            # the same for every call of a run
+            self.non_detections = kwargs.get("non_detections", True)
+            self.waiting.append((oid, data, forced, meta))
+            self.rows += rows
+            if (len(self.waiting) >= LIGHTCURVE_CHUNK
+                    or self.rows >= LIGHTCURVE_CHUNK_ROWS):
+                chunk, self.waiting, self.rows = self.waiting, [], 0
+        if chunk:
+            self.prepare(chunk)
+        return _IN_BATCH
+
+    def prepare(self, chunk):
+        try:
+            prepared = self.client.service.prepared_lightcurves(
+                chunk, non_detections=self.non_detections, warn_as=working_on)
+        except Exception as error:  # not an object's rows (those are its own error): ours
+            prepared = {oid: error for oid, *_ in chunk}
+        for oid, lc in prepared.items():
+            if not isinstance(lc, Exception):
+                try:
+                    with working_on(oid):
+                        warn_if_empty(lc, oid)
+                except Exception as error:  # a warning the caller made an error
+                    prepared[oid] = error
+        with self.lock:
+            self.ready.update(prepared)
+
+    def finish(self, values, failed):
+        with self.lock:
+            chunk, self.waiting, self.rows = self.waiting, [], 0
+        if chunk:
+            self.prepare(chunk)
+        for oid, value in list(values.items()):
+            if value is _IN_BATCH:
+                outcome = self.ready.pop(oid)
+                if isinstance(outcome, Exception):
+                    del values[oid]
+                    failed[oid] = outcome
+                else:
+                    values[oid] = outcome
+
+
+def _count_rows(data):
+    """The rows of a checked ``/lightcurve`` body (a dict of two lists, or None)."""
+    if not data:
+        return 0
+    return len(data.get("detections") or ()) + len(data.get("non_detections") or ())
 
 
 for _name in ("get_lightcurves", "query_magstats_many", "query_probabilities_many",

@@ -13,6 +13,13 @@ __all__ = ["LightCurveQueries"]
 PREPARE_ONLY = contextvars.ContextVar("alerce_astro_prepare_only", default=False)
 
 
+def warn_if_empty(lc, oid):
+    """The `NoResultsWarning` of an empty light curve (``lc`` prepared or built)."""
+    if not len(lc):
+        warnings.warn(f"no photometry for {oid}: the light curve is empty", NoResultsWarning,
+                      stacklevel=2)
+
+
 class LightCurveQueries(MultisurveyQueries):
     """Light-curve methods of `~alerce_astro.AlerceClass`; see the class for settings."""
 
@@ -88,23 +95,28 @@ class LightCurveQueries(MultisurveyQueries):
         if get_query_payload:
             payload = self._payload(route)
             return [payload, self._payload(forced_route)] if forced_photometry else payload
-        data = self._get(route, cache=cache, parse=self.service.parse_lightcurve)
-        meta = self._meta(route)
-        forced = None
-        if forced_photometry:
-            forced = self._get(forced_route, cache=cache,
-                               parse=self.service.parse_forced_photometry)
-            meta["forced_photometry_url"] = forced_route.url
+        data, forced, meta = self._lightcurve_answers(route, forced_route if forced_photometry
+                                                      else None, cache=cache)
         # In a bulk download (get_lightcurves) the light curve is only prepared here, and
         # built when it is asked for or stacked with the others (see BulkResult).
         make = (self.service.prepared_lightcurve
                 if PREPARE_ONLY.get() and hasattr(self.service, "prepared_lightcurve")
                 else self.service.lightcurve)
         lc = make(data, oid=oid, forced=forced, non_detections=non_detections, meta=meta)
-        if not len(lc):
-            warnings.warn(f"no photometry for {oid}: the light curve is empty",
-                          NoResultsWarning)
+        warn_if_empty(lc, oid)
         return lc
+
+    def _lightcurve_answers(self, route, forced_route, *, cache):
+        """The answers a (ZTF) light curve is made of: the ``/lightcurve`` body, the forced
+        photometry rows (`None` without ``forced_route``) and the provenance."""
+        data = self._get(route, cache=cache, parse=self.service.parse_lightcurve)
+        meta = self._meta(route)
+        forced = None
+        if forced_route is not None:
+            forced = self._get(forced_route, cache=cache,
+                               parse=self.service.parse_forced_photometry)
+            meta["forced_photometry_url"] = forced_route.url
+        return data, forced, meta
 
     def query_detections(self, oid, *, get_query_payload=False, cache=None):
         """

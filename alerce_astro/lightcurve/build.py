@@ -19,6 +19,7 @@ rows of the kinds that lack it (a kind's columns appear only if its rows were gi
 empty).
 """
 
+import contextlib
 import warnings
 from functools import cache
 
@@ -203,7 +204,8 @@ def _columns(plan, parts, sizes, order, rows):
     return out
 
 
-def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
+def prepare_lightcurves(groups, photometry, *, meta=None, metas=None, cls=None,
+                        warn_as=None):
     """
     `prepare_lightcurve` of many objects at once: the light curves of one answer that holds
     the rows of several objects (a batch of the multisurvey API), each column converted and
@@ -225,8 +227,14 @@ def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
         The map of the rows' columns.
     meta : dict, optional
         Provenance stored in each light curve's ``meta``.
+    metas : dict, optional
+        oid -> the provenance of that object, instead of ``meta`` (answers fetched one by
+        one: each has its own url and time).
     cls : type, optional
         The class ``build`` makes (default `~alerce_astro.lightcurve.AlerceLightCurve`).
+    warn_as : callable, optional
+        ``warn_as(oid)`` gives a context manager in which the warnings about object ``oid``
+        are raised (a bulk run files them under that object); none by default.
 
     Returns
     -------
@@ -247,11 +255,21 @@ def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
         from .timeseries import AlerceLightCurve as cls
     groups = list(groups)
     plan = _plan(photometry)
+    meta_of = (lambda oid: meta) if metas is None else metas.__getitem__
+    warn_as = warn_as or _no_context
+
+    def one_by_one():
+        prepared = {}
+        for oid, g in groups:
+            with warn_as(oid):
+                prepared[oid] = prepare_lightcurve(g, photometry, oid=oid, meta=meta_of(oid),
+                                                   cls=cls)
+        return prepared
+
     asked = [kind for kind in plan.kinds if groups and groups[0][1].get(kind) is not None]
     if any(set(g) - set(plan.kinds) or [k for k in plan.kinds if g.get(k) is not None] != asked
            for _, g in groups):
-        return {oid: prepare_lightcurve(g, photometry, oid=oid, meta=meta, cls=cls)
-                for oid, g in groups}
+        return one_by_one()
     parts, owners = [], []
     for i, kind in enumerate(plan.kinds):
         given = [] if kind not in asked else [r for _, g in groups for r in g[kind]]
@@ -259,37 +277,58 @@ def prepare_lightcurves(groups, photometry, *, meta=None, cls=None):
         owners.append(np.repeat(np.arange(len(groups)),
                                 [len(g[kind]) if kind in asked else 0 for _, g in groups]))
     if not _sliceable(plan, photometry, parts, asked):
-        return {oid: prepare_lightcurve(g, photometry, oid=oid, meta=meta, cls=cls)
-                for oid, g in groups}
+        return one_by_one()
     sizes = [part.n for part in parts]
     mjd = np.concatenate([part.mjd for part in parts])
     owner = np.concatenate(owners)
     # Each object's rows together, each in the order prepare_lightcurve gives them.
     order = np.lexsort((np.repeat(np.arange(len(parts)), sizes), mjd, owner))
     usable = np.isfinite(mjd) & (np.abs(np.nan_to_num(mjd)) < 1e7)
+    dropped = None
     if not usable.all():
         dropped = np.bincount(owner[~usable], minlength=len(groups))
-        for (oid, _), count in zip(groups, dropped, strict=True):
-            if count:
-                warnings.warn(f"{oid or 'light curve'}: {int(count)} point(s) without a "
-                              f"usable mjd were left out", AlerceWarning)
         order = order[usable[order]]
     out = _columns(plan, parts, sizes, order, {kind: True for kind in asked})
     ends = np.searchsorted(owner[order], np.arange(len(groups) + 1))
     mjd = mjd[order]
     # Whether each object has a masked value in each masked column, for all at once.
-    masked = {name: _any_per_piece(spec[1], ends) for name, spec in out.items()
-              if spec[1] is not None}
+    masked = _any_per_piece({name: spec[1] for name, spec in out.items()
+                             if spec[1] is not None}, ends)
+    # Text as wide as each object's longest value (as its own preparation makes it), worked
+    # out for all objects at once; the width of the kinds and bands is the plan's.
+    widths = {name: _width_per_piece(spec[0], ends) for name, spec in out.items()
+              if spec[0].dtype.kind == "U" and name not in _FIXED_WIDTH}
+    specs = [(name, values, mask, unit, description, masked.get(name), widths.get(name),
+              values.dtype.itemsize // 4)
+             for name, (values, mask, unit, description) in out.items()]
+    positions = _mean_positions(out, plan.position, ends)
     prepared = {}
     for index, (oid, _) in enumerate(groups):
         piece = slice(ends[index], ends[index + 1])
-        columns = {name: _sliced(spec, piece, name in masked and masked[name][index],
-                                 fixed=name in _FIXED_WIDTH)
-                   for name, spec in out.items()}
+        columns = {}
+        for name, values, mask, unit, description, any_masked, width, wide in specs:
+            part = values[piece]
+            if width is not None and width[index] != wide:
+                part = part.astype(f"U{width[index]}")
+            columns[name] = (part, mask[piece] if any_masked and any_masked[index] else None,
+                             unit, description)
         prepared[oid] = PreparedLightCurve(cls, mjd[piece], photometry.survey, columns,
-                                           _mean_position(columns, plan.position), oid, meta,
+                                           positions[index], oid, meta_of(oid),
                                            plan.descriptions["time"])
+    # Warned once everything is prepared: a batch that fails half way warns nothing (its
+    # objects are then prepared one by one, and warn there).
+    if dropped is not None:
+        for (oid, _), count in zip(groups, dropped, strict=True):
+            if count:
+                with warn_as(oid):
+                    warnings.warn(f"{oid or 'light curve'}: {int(count)} point(s) without a "
+                                  f"usable mjd were left out", AlerceWarning)
     return prepared
+
+
+@contextlib.contextmanager
+def _no_context(oid):
+    yield
 
 
 def _sliceable(plan, photometry, parts, asked):
@@ -314,21 +353,28 @@ def _sliceable(plan, photometry, parts, asked):
 _FIXED_WIDTH = frozenset({"kind", "band"})
 
 
-def _any_per_piece(mask, ends):
-    """For consecutive pieces ``ends[i]:ends[i + 1]`` of ``mask``: whether any is True."""
-    counts = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
-    return (counts[ends[1:]] - counts[ends[:-1]] > 0).tolist()
+def _any_per_piece(masks, ends):
+    """For consecutive pieces ``ends[i]:ends[i + 1]`` of each of ``masks`` (name -> boolean
+    array): whether any is True; all the columns in one call."""
+    if not masks:
+        return {}
+    starts = ends[:-1]
+    rows = np.zeros((len(masks), len(next(iter(masks.values()))) + 1), dtype=bool)
+    for i, mask in enumerate(masks.values()):
+        rows[i, :-1] = mask  # a last start may be the end: a False column after the end
+    hit = np.logical_or.reduceat(rows, starts, axis=1)
+    hit[:, ends[1:] == starts] = False  # an empty piece: reduceat gives the value at its start
+    return dict(zip(masks, hit.tolist(), strict=True))
 
 
-def _sliced(spec, piece, masked, *, fixed):
-    """One object's part of a batch column, as its own preparation makes it: the mask only
-    when something of it is ``masked`` (else None), text (unless ``fixed``) as wide as its
-    longest value."""
-    values, mask = spec[0][piece], spec[1][piece] if masked else None
-    if values.dtype.kind == "U" and not fixed:
-        width = max(1, int(np.char.str_len(values).max())) if len(values) else 1
-        values = values.astype(f"U{width}", copy=False)
-    return (values, mask) + tuple(spec[2:])
+def _width_per_piece(values, ends):
+    """For consecutive pieces ``ends[i]:ends[i + 1]`` of text ``values``: the length of the
+    longest value, at least 1 (the width NumPy gives an array of the piece's values)."""
+    lengths = np.append(np.char.str_len(values), 0)  # a last start may be the end
+    starts = ends[:-1]
+    longest = np.maximum.reduceat(lengths, starts)
+    longest[ends[1:] == starts] = 0  # an empty piece: reduceat gives the value at its start
+    return np.maximum(longest, 1).tolist()
 
 
 class PreparedLightCurve:
@@ -650,8 +696,15 @@ def _unit(unit):
 def _mean_position(out, position):
     """The mean position of the detections (as ALeRCE's meanra/meandec), ``(ra, dec)`` in
     degrees, or None."""
+    return _mean_positions(out, position, np.array([0, len(out["kind"][0])]))[0]
+
+
+def _mean_positions(out, position, ends):
+    """`_mean_position` of each piece ``ends[i]:ends[i + 1]`` of the columns ``out``: the
+    unit vectors of all pieces made at once, each piece's mean of its own (the same numbers
+    as the piece alone gives: the same values, summed the same way)."""
     if not all(name in out for name in position):
-        return None
+        return [None] * (len(ends) - 1)
     ra, ra_mask = out[position[0]][:2]
     dec, dec_mask = out[position[1]][:2]
     ok = out["kind"][0] == "detection"
@@ -662,17 +715,23 @@ def _mean_position(out, position):
     # Positions no sky has (a damaged row) do not move the mean.
     ra_ok, dec_ok = usable_axes(ra, dec)
     ok &= ra_ok & dec_ok
-    if not ok.any():
-        return None
+    rows = np.flatnonzero(ok)
+    bounds = np.searchsorted(rows, ends).tolist()  # each piece's rows among the usable ones
     # A vector mean: right across RA = 0 as well. Plain numpy: three SkyCoord conversions
     # cost a quarter of building a small light curve.
-    ra_rad, dec_rad = np.radians(ra[ok]), np.radians(dec[ok])
+    ra_rad, dec_rad = np.radians(ra[rows]), np.radians(dec[rows])
     cos_dec = np.cos(dec_rad)
-    x, y, z = (np.mean(cos_dec * np.cos(ra_rad)), np.mean(cos_dec * np.sin(ra_rad)),
-               np.mean(np.sin(dec_rad)))
-    mean_ra = np.degrees(np.arctan2(y, x)) % 360.0
-    mean_dec = np.degrees(np.arctan2(z, np.hypot(x, y)))
-    return float(mean_ra), float(mean_dec)
+    xs, ys, zs = cos_dec * np.cos(ra_rad), cos_dec * np.sin(ra_rad), np.sin(dec_rad)
+    positions = []
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        if start == end:
+            positions.append(None)
+            continue
+        x, y, z = np.mean(xs[start:end]), np.mean(ys[start:end]), np.mean(zs[start:end])
+        mean_ra = np.degrees(np.arctan2(y, x)) % 360.0
+        mean_dec = np.degrees(np.arctan2(z, np.hypot(x, y)))
+        positions.append((float(mean_ra), float(mean_dec)))
+    return positions
 
 
 def _skycoord(position):

@@ -32,6 +32,8 @@ and dropped (`~alerce_astro.apis.multisurvey.quirks.check_band_map`); the repeat
 ``survey_id`` and ``diaObjectId`` are not kept (``meta["oid"]`` holds the id).
 """
 
+from itertools import chain
+
 from ...lightcurve.build import build_lightcurve, prepare_lightcurve, prepare_lightcurves
 from ...lightcurve.photometry import Extra, KindMap, PhotometryMap
 from ...surveys import LSST
@@ -163,13 +165,19 @@ def prepared_lightcurves_from_rows(detections, forced=None, *, meta=None, cls=No
     >>> {oid: len(p) for oid, p in lcs.items()}
     {7: 1, 8: 3}
     """
-    groups = [(oid, _rows(rows, None if forced is None else forced.get(oid, [])))
+    # The band maps of the whole answer checked (and dropped) in one go: each object's own
+    # check then finds none.
+    check_band_map(list(chain.from_iterable(
+        rows or () for rows in (*detections.values(), *(forced or {}).values()))))
+    groups = [(oid, _rows(rows, None if forced is None else forced.get(oid, []),
+                          checked=True))
               for oid, rows in detections.items()]
     return prepare_lightcurves(groups, LSST_PHOTOMETRY, meta=meta, cls=cls)
 
 
-def _rows(detections, forced):
-    rows = {"detection": check_band_map(list(detections or []))}
+def _rows(detections, forced, *, checked=False):
+    check = list if checked else lambda rows: check_band_map(list(rows))
+    rows = {"detection": check(detections or [])}
     if forced is not None:
-        rows["forced"] = check_band_map(list(forced))
+        rows["forced"] = check(forced)
     return rows

@@ -30,6 +30,8 @@ The rules of ALeRCE's multisurvey API that a client must know, each from a recor
   the survey's facts and drops it.
 """
 
+from operator import itemgetter, methodcaller
+
 import numpy as np
 from astropy.time import Time
 
@@ -172,6 +174,15 @@ def split_by_oid(rows, oids):
     {1: [{'oid': 1, 'x': 2}], 2: [{'oid': 2, 'x': 1}, {'oid': 2, 'x': 3}], 3: []}
     """
     out = {oid: [] for oid in oids}
+    try:  # the usual answer: objects, each with an oid asked for; the oids read in C
+        if type(rows) is list and set(map(type, rows)) <= _DICT:
+            owners = list(map(itemgetter("oid"), rows))
+            if out.keys() >= set(owners):
+                for oid, row in zip(owners, rows, strict=True):
+                    out[oid].append(row)
+                return out
+    except (KeyError, TypeError):  # a row without an oid, an oid that is no key: below
+        pass
     for row in rows:
         oid = row.get("oid") if isinstance(row, dict) else None
         if oid not in out:
@@ -401,19 +412,32 @@ def check_band_map(rows, survey=LSST):
         If a band map of a row of ``survey`` disagrees with the survey's bands.
     """
     expected = {str(b.code): b.name for b in survey.bands}
-    last = None
-    for row in rows:
-        band_map = row.pop("band_map", None)
+    maps = list(map(_POP_BAND_MAP, rows))
+    if maps and maps.count(maps[0]) == len(maps):  # one map throughout (dicts compared in C)
+        band_map = maps[0]
+        if band_map is None or (type(band_map) is dict
+                                and not _band_mismatch(band_map, expected)):
+            return rows
+    last = None  # a map to refuse, or several maps: row by row
+    for row, band_map in zip(rows, maps, strict=True):
         if band_map is None or band_map == last:
             continue
         if row.get("survey_id", survey.name) == survey.name:
-            mismatch = {k: v for k, v in band_map.items() if expected.get(str(k)) != v}
+            mismatch = _band_mismatch(band_map, expected)
             if mismatch:
                 raise ResponseFormatError(
                     f"the service's band table {band_map} disagrees with {survey.title}'s bands "
                     f"{expected} on {mismatch}; refusing to mislabel bands")
             last = band_map
     return rows
+
+
+_POP_BAND_MAP = methodcaller("pop", "band_map", None)
+_DICT = {dict}
+
+
+def _band_mismatch(band_map, expected):
+    return {k: v for k, v in band_map.items() if expected.get(str(k)) != v}
 
 
 def mjd_range_on_wire(value):

@@ -30,14 +30,22 @@ then ``ra``, ``dec``, ``rb``, ``drb``, ``has_stamp``, ``corrected``, ``dubious``
 Upper limits have ``time``, ``band_id``, ``limiting_mag`` and ``tid``.
 """
 
-from ...lightcurve.build import SENTINEL_MAG, build_lightcurve, prepare_lightcurve
+import contextlib
+
+from ...lightcurve.build import (
+    SENTINEL_MAG,
+    build_lightcurve,
+    prepare_lightcurve,
+    prepare_lightcurves,
+)
 from ...lightcurve.photometry import Extra, KindMap, PhotometryMap
 from ...surveys import ZTF
 from ..lightcurve_v2.photometry import FORCED, flatten_forced_photometry
 from . import columns
 
 __all__ = ["ZTF_PHOTOMETRY", "DETECTIONS", "NON_DETECTIONS", "EXTRAS",
-           "lightcurve_from_json", "prepared_lightcurve_from_json"]
+           "lightcurve_from_json", "prepared_lightcurve_from_json",
+           "prepared_lightcurves_from_json"]
 
 #: ZTF's own light-curve columns, after the canonical ones.
 EXTRAS = (
@@ -146,6 +154,69 @@ def prepared_lightcurve_from_json(data, *, oid, forced=None, non_detections=True
     """
     return prepare_lightcurve(_rows(data, forced, non_detections), ZTF_PHOTOMETRY, oid=oid,
                               meta=meta, cls=cls)
+
+
+def prepared_lightcurves_from_json(answers, *, non_detections=True, warn_as=None, cls=None):
+    """
+    `prepared_lightcurve_from_json` of many objects at once: the columns of all their rows
+    converted and ordered together (`~alerce_astro.lightcurve.build.prepare_lightcurves`),
+    each object's light curve exactly what `prepared_lightcurve_from_json` gives it.
+
+    Parameters
+    ----------
+    answers : list of tuple
+        ``(oid, data, forced, meta)`` per object: the ``/lightcurve`` body, the forced
+        photometry rows (or `None`) and the provenance, as for
+        `prepared_lightcurve_from_json`.
+    non_detections : bool, optional
+        Keep the upper limits (default).
+    warn_as : callable, optional
+        ``warn_as(oid)``: the context manager in which the warnings about ``oid`` are raised.
+    cls : type, optional
+        The class ``build`` makes.
+
+    Returns
+    -------
+    dict
+        oid -> its `~alerce_astro.lightcurve.build.PreparedLightCurve`, or the exception
+        its preparation raises (what `prepared_lightcurve_from_json` raises for it); the
+        others are not affected by it.
+
+    Examples
+    --------
+    >>> limit = {"tid": "ztf", "mjd": 58828.5, "fid": 1, "diffmaglim": 19.2}
+    >>> lcs = prepared_lightcurves_from_json([
+    ...     ("ZTF20aaelulu", {"detections": [], "non_detections": [limit]}, None, {}),
+    ...     ("ZTF18abbuive", None, None, {}), ("ZTF19aaaaaaa", [1], None, {})])
+    >>> [len(lcs["ZTF20aaelulu"]), len(lcs["ZTF18abbuive"])], type(lcs["ZTF19aaaaaaa"])
+    ([1, 0], <class 'TypeError'>)
+    """
+    out, groups, metas = {}, [], {}
+    for oid, data, forced, meta in answers:
+        try:
+            groups.append((oid, _rows(data, forced, non_detections)))
+        except Exception as error:  # that object's error, as one by one
+            out[oid] = error
+        else:
+            metas[oid] = meta
+    if groups:
+        try:
+            out.update(prepare_lightcurves(groups, ZTF_PHOTOMETRY, metas=metas, cls=cls,
+                                           warn_as=warn_as))
+        except Exception:  # some object's rows: each on its own, below
+            for oid, rows in groups:
+                with (warn_as or _nothing)(oid):
+                    try:
+                        out[oid] = prepare_lightcurve(rows, ZTF_PHOTOMETRY, oid=oid,
+                                                      meta=metas[oid], cls=cls)
+                    except Exception as error:
+                        out[oid] = error
+    return {oid: out[oid] for oid, *_ in answers}
+
+
+@contextlib.contextmanager
+def _nothing(oid):
+    yield
 
 
 def _rows(data, forced, non_detections):

@@ -55,6 +55,12 @@ class ZtfService(Service):
         return prepared_lightcurve_from_json(data, oid=oid, forced=forced,
                                              non_detections=non_detections, meta=meta)
 
+    def prepared_lightcurves(self, answers, *, non_detections=True, warn_as=None):
+        from .photometry import prepared_lightcurves_from_json
+
+        return prepared_lightcurves_from_json(answers, non_detections=non_detections,
+                                              warn_as=warn_as)
+
     def forced_photometry_rows(self, rows):
         from ..lightcurve_v2.photometry import flatten_forced_photometry
 
