@@ -4,6 +4,8 @@
 
 import threading
 from collections.abc import Mapping
+from itertools import chain
+from operator import attrgetter, itemgetter
 
 import numpy as np
 from astropy import units as u
@@ -430,10 +432,10 @@ def stack_prepared(items):
     """
     `stack_tables` of prepared light curves, without building them one by one.
 
-    Each column is concatenated once from the prepared arrays and made once, with one
-    ``Time`` for the whole stack: the same table as ``stack_tables`` of the built light
-    curves (tests/bulk/test_prepared.py checks it on the recorded data), at a small part of
-    the cost.
+    Each column is joined once from the prepared arrays (one `numpy.concatenate` over the
+    objects, masks and text widths worked out once) and made once, with one ``Time`` for the
+    whole stack: the same table as ``stack_tables`` of the built light curves
+    (tests/bulk/test_prepared.py checks it on the recorded data), at a small part of the cost.
 
     Parameters
     ----------
@@ -446,44 +448,190 @@ def stack_prepared(items):
         None when a value is not prepared, or the columns of the light curves disagree in a
         way only `stack_tables` resolves (different units, text against numbers...).
     """
-    cls = _prepared_class()
-    preps = [value for _, value in items]
-    if not preps or not all(type(p) is cls for p in preps):
-        return None
-    first = preps[0]
-    if any(p.cls is not first.cls or p.survey is not first.survey
-           or p.time_description != first.time_description for p in preps):
-        return None
-    lengths = [len(p) for p in preps]
-    names = list(dict.fromkeys(name for p in preps for name in p.columns))
-    if "oid" in names or "time" in names:
-        return None
-    columns = []
-    for name in names:
-        column = _stacked_column(name, [p.columns.get(name) for p in preps], lengths)
-        if column is None:
-            return None
-        columns.append(column)
-    time = first.time(np.concatenate([p.mjd for p in preps]))
-    # As stack_tables joins the light curves' own Time columns (jd1, jd2 as they are).
-    time = Time(time.jd1, time.jd2, format="jd", scale=time.scale, precision=time.precision)
-    time.format = "mjd"
-    time.info.name = "time"
-    time.info.description = first.time_description
-    table = first.cls()
-    for column in [time] + columns:
-        table.add_column(column, name=column.info.name, copy=False)
-    metas = [p.info(_Position(p.position)) for p in preps]
-    common = _common_meta(metas)
-    if "coord" in common:
-        from ..lightcurve.build import _skycoord
+    store = _Store.join(items)
+    return None if store is None else store.table()
 
-        common["coord"] = _skycoord(first.position)
-    table.add_column(_oid_column([oid for oid, _ in items], lengths, metas[0]), index=1,
-                     copy=False)
-    table.meta.clear()
-    table.meta.update(common)
-    return table
+
+_VALUES, _MASK, _UNIT, _DESCRIPTION = (itemgetter(i) for i in range(4))
+_DTYPE = attrgetter("dtype")
+
+
+class _Store:
+    """
+    Prepared light curves of many objects held once, column by column: one array per column
+    for all of them (what their stack is made of), and what each object had (its columns in
+    its order, where it had a mask, its text widths), so that its own arrays can be taken
+    back from the store exactly as they were (copies).
+    """
+
+    def __init__(self, cls, survey, time_description, oids, ends, mjd, columns, names_of,
+                 objects, meta, exact):
+        self.cls, self.survey, self.time_description = cls, survey, time_description
+        self.oids, self.ends, self.mjd = oids, ends, mjd
+        self.columns, self.names_of = columns, names_of
+        self.objects = objects  # (position, oid, meta) of each object
+        self.meta = meta  # (the first object's meta, what they all share)
+        self.exact = exact  # whether each object's arrays come back as they were
+
+    @classmethod
+    def join(cls, items):
+        """The store of ``items`` (oid, prepared light curve), or None when they cannot be
+        stacked without building them (see `stack_prepared`)."""
+        prepared = _prepared_class()
+        preps = [value for _, value in items]
+        if not preps or not all(type(p) is prepared for p in preps):
+            return None
+        first = preps[0]
+        if any(p.cls is not first.cls or p.survey is not first.survey
+               or p.time_description != first.time_description for p in preps):
+            return None
+        by_object = [p.columns for p in preps]
+        # The orders of names (most objects share one): each kept once.
+        orders = {order: order for order in map(tuple, by_object)}
+        names = list(dict.fromkeys(chain.from_iterable(orders)))
+        if "oid" in names or "time" in names:
+            return None
+        names_of = [orders[tuple(c)] for c in by_object]
+        lengths = [len(p) for p in preps]
+        if len(orders) == 1:  # one order of names: the columns of all objects in one go
+            by_name = zip(names, zip(*map(dict.values, by_object), strict=True), strict=True)
+        else:
+            by_name = ((name, [c.get(name) for c in by_object]) for name in names)
+        columns, exact = {}, True
+        for name, specs in by_name:
+            column = _StoredColumn.join(specs, lengths)
+            if column is None:
+                return None
+            exact = exact and column.exact
+            columns[name] = column
+        mjd = np.concatenate([p.mjd for p in preps])
+        metas = [p.info(_Position(p.position)) for p in preps]
+        common = _common_meta(metas)
+        ends = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+        return cls(first.cls, first.survey, first.time_description, [oid for oid, _ in items],
+                   ends, mjd, columns, names_of,
+                   [(p.position, p.oid, p.meta) for p in preps], (metas[0], common), exact)
+
+    def shell(self, index):
+        """The prepared light curve of object ``index``, its arrays held here."""
+        position, oid, meta = self.objects[index]
+        return _prepared_class()(self.cls, None, self.survey, None, position, oid, meta,
+                                 self.time_description, held=(self, index))
+
+    def length_of(self, index):
+        return int(self.ends[index + 1] - self.ends[index])
+
+    def mjd_of(self, index):
+        return self.mjd[self.ends[index]:self.ends[index + 1]].copy()
+
+    def columns_of(self, index):
+        """Object ``index``'s columns as it was prepared, copies of its part of the store."""
+        piece = slice(int(self.ends[index]), int(self.ends[index + 1]))
+        out = {}
+        for name in self.names_of[index]:
+            column = self.columns[name]
+            own = column.data.dtype if column.dtypes is None else column.dtypes[index]
+            mask = None
+            if column.masked is not None and column.masked[index]:
+                mask = column.mask[piece].copy()
+            out[name] = (column.data[piece].astype(own), mask, column.unit,
+                         column.description)
+        return out
+
+    def table(self):
+        """The stack of every object: its columns share the store's arrays (no copy)."""
+        from ..lightcurve.timeseries import AlerceLightCurve
+
+        time = self.shell(0).time(self.mjd)
+        time.info.name = "time"
+        time.info.description = self.time_description
+        first, common = self.meta
+        common = dict(common)
+        if "coord" in common:
+            from ..lightcurve.build import _skycoord
+
+            common["coord"] = _skycoord(self.objects[0][0])
+        columns = [time, _oid_column(self.oids, np.diff(self.ends), first)]
+        columns += [c.stacked(name) for name, c in self.columns.items()]
+        table = self.cls()
+        make = getattr(Table, "_make_table_from_cols", None)
+        if make is not None and issubclass(self.cls, AlerceLightCurve):
+            # As lightcurve.build._assemble makes a light curve: the finished columns put in
+            # at once (add_column checks the table's indices at every column).
+            make(table, columns, verify=True)
+            table._check_required_columns()
+            table.add_index("time")
+        else:
+            for column in columns:
+                table.add_column(column, name=column.info.name, copy=False)
+        table.meta.clear()
+        table.meta.update(common)
+        return table
+
+
+class _StoredColumn:
+    """One column of a `_Store`: the values of every object end to end (a masked gap where an
+    object lacks it), the mask (None when nothing is masked), and per object whether it had
+    a mask and, where the objects' dtypes differ (text widths), its own dtype."""
+
+    __slots__ = ("data", "mask", "unit", "description", "masked", "dtypes", "exact")
+
+    @classmethod
+    def join(cls, specs, lengths):
+        """The column from each object's ``(values, mask, unit, description)`` (None where it
+        lacks it), or None when the objects' columns do not stack (as `_concatenate_column`
+        would refuse them)."""
+        present = [s for s in specs if s is not None]
+        units = set(map(_UNIT, present))
+        if len(units) != 1:
+            return None
+        unit = units.pop()
+        values = list(map(_VALUES, present))
+        dtypes = set(map(_DTYPE, values))
+        kinds = {d.kind for d in dtypes}
+        if len(kinds) > 1 and not kinds <= set("biuf"):
+            return None
+        dtype = np.result_type(*dtypes)
+        if unit is not None and dtype.kind not in "biuf":
+            return None
+        gaps = len(present) < len(specs)
+        if gaps:
+            values = [np.zeros(n, dtype) if s is None else s[0]
+                      for s, n in zip(specs, lengths, strict=True)]
+        self = cls()
+        self.data = np.concatenate(values).astype(dtype, copy=False)
+        self.unit, self.description = unit, present[0][3]
+        flags = [s is not None and s[1] is not None for s in specs]
+        self.masked = np.array(flags) if any(flags) else None
+        self.mask = None
+        if gaps or self.masked is not None:
+            top = max(lengths)
+            zeros, ones = np.zeros(top, dtype=bool), np.ones(top, dtype=bool)
+            self.mask = np.concatenate([ones[:n] if s is None else
+                                        zeros[:n] if s[1] is None else s[1]
+                                        for s, n in zip(specs, lengths, strict=True)])
+        self.dtypes = None
+        if len(dtypes) > 1:
+            self.dtypes = [None if s is None else s[0].dtype for s in specs]
+        # Text of several widths comes back exactly (no value is wider than its own
+        # width); numbers of several dtypes, or descriptions that differ, would not.
+        self.exact = ((len(dtypes) == 1 or len(kinds) == 1 and kinds <= set("US"))
+                      and len(set(map(_DESCRIPTION, present))) == 1)
+        return self
+
+
+    def stacked(self, name):
+        """The column of the stack (sharing ``data``), as `_concatenate_column` makes it."""
+        from ..lightcurve.build import _qtable_column, _unit
+
+        if self.unit is None:  # a view made a column, as a light curve's are made
+            return _qtable_column(name, self.data, self.mask, None, self.description)
+        out = u.Quantity(self.data, _unit(self.unit), copy=False)
+        if self.mask is not None:
+            out = Masked(out, mask=self.mask)
+        out.info.name = name
+        out.info.description = self.description
+        return out
 
 
 class _Position:
@@ -500,48 +648,3 @@ class _Position:
         return self.value == other.value
 
     __hash__ = None
-
-
-def _stacked_column(name, specs, lengths):
-    """One column of the stack from the prepared ``(values, mask, unit, description)`` of each
-    light curve (None where it lacks the column), as `_concatenate_column` makes it."""
-    present = [s for s in specs if s is not None]
-    values0, _, unit, description = present[0]
-    if any(s[2] != unit for s in present):
-        return None
-    kinds = {s[0].dtype.kind for s in present}
-    if len(kinds) > 1 and not kinds <= set("biuf"):
-        return None
-    dtype = np.result_type(*[s[0].dtype for s in present])
-    datas, masks, masked = [], [], False
-    for spec, n in zip(specs, lengths, strict=True):
-        if spec is None:
-            datas.append(np.zeros(n, dtype=dtype))
-            masks.append(np.ones(n, dtype=bool))
-            masked = True
-            continue
-        datas.append(spec[0])
-        if spec[1] is None:
-            masks.append(np.zeros(n, dtype=bool))
-        else:
-            masks.append(spec[1])
-            masked = True
-    data = np.concatenate(datas).astype(dtype, copy=False)
-    mask = np.concatenate(masks) if masked else None
-    if unit is not None:
-        from ..lightcurve.build import _unit
-
-        out = u.Quantity(data, _unit(unit), copy=False)
-        if out.dtype.kind not in "biuf":
-            return None
-        if mask is not None:
-            out = Masked(out, mask=mask)
-        out.info.name = name
-        out.info.description = description
-        out.info.format = None
-        return out
-    attrs = {"name": name, "unit": None, "description": description, "format": None,
-             "meta": {}}
-    if mask is not None:
-        return MaskedColumn(data, mask=mask, copy=False, **attrs)
-    return Column(data, copy=False, **attrs)
