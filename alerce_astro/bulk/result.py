@@ -73,6 +73,9 @@ class BulkResult(Mapping):
         cls = _prepared_class()
         self._prepared = any(isinstance(v, cls) for v in self._values.values())
         self._built = {}
+        # Once stacked, the prepared light curves' arrays are held once, in `_Store` (shared
+        # by every stack); each light curve is built from a copy of its part.
+        self._store = None
         self._lock = threading.Lock()
         self.failed = dict(failed)
         self.requested = tuple(requested)
@@ -177,6 +180,16 @@ class BulkResult(Mapping):
             columns of every value (missing ones masked) and an ``oid`` column. Its ``meta``
             says how many objects it holds and which failed.
 
+        Notes
+        -----
+        Light curves of a bulk download (held prepared, see `BulkResult`) are stacked
+        without building any, and from then on their data are held once: the result keeps
+        them in the columns of the stack, which every later ``stack()`` shares (no copy,
+        however many times it is called). A light curve asked for afterwards is built from a
+        copy of its part, its own: changing it changes nothing else. Changing the stack's
+        values in place changes the other stacks of the result and the light curves built
+        from it afterwards; stack a copy (``result.stack().copy()``) to change it apart.
+
         Raises
         ------
         TypeError
@@ -203,11 +216,27 @@ class BulkResult(Mapping):
             return table
         table = None
         if self._prepared:
-            table = stack_prepared(list(self._values.items()))
+            table = self._stack_prepared()
         if table is None:
             table = stack_tables({oid: self[oid] for oid in self._values})
         table.meta.update(meta)
         return table
+
+    def _stack_prepared(self):
+        """The stack of the prepared light curves (None if they do not stack that way),
+        sharing the arrays of the store that holds them from the first stack on."""
+        with self._lock:
+            if self._store is None:
+                store = _Store.join(list(self._values.items()))
+                if store is None:
+                    return None
+                if not store.exact:  # an object's arrays would not come back as they were
+                    return store.table()
+                # From now on each object's arrays are only in the store (the prepared
+                # copies are let go): a light curve is built from a copy of its part.
+                self._values = {oid: store.shell(i) for i, oid in enumerate(self._values)}
+                self._store = store
+            return self._store.table()
 
 
 def _oid_column(oids, lengths, meta):
