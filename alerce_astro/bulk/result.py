@@ -2,6 +2,8 @@
 `BulkResult`: what a bulk call returns — the values by object id, and every failure.
 """
 
+import ctypes
+import sys
 import threading
 from collections.abc import Mapping
 from itertools import chain
@@ -225,17 +227,20 @@ class BulkResult(Mapping):
     def _stack_prepared(self):
         """The stack of the prepared light curves (None if they do not stack that way),
         sharing the arrays of the store that holds them from the first stack on."""
+        def adopt(store):
+            # From now on each object's arrays are only in the store (the prepared copies
+            # are let go as they are copied in): a light curve is built from a copy of its
+            # part.
+            self._values = {oid: store.shell(i) for i, oid in enumerate(self._values)}
+            self._store = store
+
         with self._lock:
             if self._store is None:
-                store = _Store.join(list(self._values.items()))
-                if store is None:
-                    return None
-                if not store.exact:  # an object's arrays would not come back as they were
-                    return store.table()
-                # From now on each object's arrays are only in the store (the prepared
-                # copies are let go): a light curve is built from a copy of its part.
-                self._values = {oid: store.shell(i) for i, oid in enumerate(self._values)}
-                self._store = store
+                # Stores whose objects' arrays would not come back exactly (a column of
+                # several numeric dtypes) are not adopted: stacked, and the result as before.
+                store = _Store.join(list(self._values.items()), adopt=adopt)
+                if store is None or not store.exact:
+                    return None if store is None else store.table()
             return self._store.table()
 
 
@@ -482,6 +487,8 @@ def stack_prepared(items):
 
 
 _VALUES, _MASK, _UNIT, _DESCRIPTION = (itemgetter(i) for i in range(4))
+#: Fewest objects copied into a store between two releases of memory (see `_Store.join`).
+_BATCH_OBJECTS = 256
 _DTYPE = attrgetter("dtype")
 
 
@@ -503,9 +510,16 @@ class _Store:
         self.exact = exact  # whether each object's arrays come back as they were
 
     @classmethod
-    def join(cls, items):
-        """The store of ``items`` (oid, prepared light curve), or None when they cannot be
-        stacked without building them (see `stack_prepared`)."""
+    def join(cls, items, *, adopt=None):
+        """
+        The store of ``items`` (oid, prepared light curve), or None when they cannot be
+        stacked without building them (see `stack_prepared`).
+
+        ``adopt(store)``, if given, is called once the columns are planned and only when the
+        store is exact (no array filled yet): the caller then lets the prepared light curves
+        go (``items`` is emptied), and their arrays are released a few hundred objects at a
+        time as they are copied in, so that the data are never held twice over.
+        """
         prepared = _prepared_class()
         preps = [value for _, value in items]
         if not preps or not all(type(p) is prepared for p in preps):
@@ -522,24 +536,40 @@ class _Store:
             return None
         names_of = [orders[tuple(c)] for c in by_object]
         lengths = [len(p) for p in preps]
-        if len(orders) == 1:  # one order of names: the columns of all objects in one go
-            by_name = zip(names, zip(*map(dict.values, by_object), strict=True), strict=True)
-        else:
-            by_name = ((name, [c.get(name) for c in by_object]) for name in names)
+        ends = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
         columns, exact = {}, True
-        for name, specs in by_name:
-            column = _StoredColumn.join(specs, lengths)
+        for name, specs in _by_name(names, by_object, len(orders) == 1):
+            column = _StoredColumn.plan(specs, lengths, int(ends[-1]))
             if column is None:
                 return None
             exact = exact and column.exact
             columns[name] = column
+        specs = None
         mjd = np.concatenate([p.mjd for p in preps])
         metas = [p.info(_Position(p.position)) for p in preps]
-        common = _common_meta(metas)
-        ends = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
-        return cls(first.cls, first.survey, first.time_description, [oid for oid, _ in items],
-                   ends, mjd, columns, names_of,
-                   [(p.position, p.oid, p.meta) for p in preps], (metas[0], common), exact)
+        store = cls(first.cls, first.survey, first.time_description,
+                    [oid for oid, _ in items], ends, mjd, columns, names_of,
+                    [(p.position, p.oid, p.meta) for p in preps],
+                    (metas[0], _common_meta(metas)), exact)
+        release = adopt is not None and exact
+        if release:
+            adopt(store)
+            items.clear()
+        del preps, first, metas
+        # A batch of objects at a time: each column's part one concatenate into the store.
+        step = max(_BATCH_OBJECTS, len(by_object) // 16) if release else len(by_object)
+        for start in range(0, len(by_object), step):
+            stop = min(start + step, len(by_object))
+            part = by_object[start:stop]
+            sizes = lengths[start:stop]
+            piece = slice(int(ends[start]), int(ends[stop]))
+            for name, specs in _by_name(names, part, len(orders) == 1):
+                columns[name].fill(specs, sizes, piece)
+            if release:
+                specs = part = None
+                by_object[start:stop] = [None] * (stop - start)
+                _give_back_freed_memory()
+        return store
 
     def shell(self, index):
         """The prepared light curve of object ``index``, its arrays held here."""
@@ -603,42 +633,33 @@ class _StoredColumn:
     object lacks it), the mask (None when nothing is masked), and per object whether it had
     a mask and, where the objects' dtypes differ (text widths), its own dtype."""
 
-    __slots__ = ("data", "mask", "unit", "description", "masked", "dtypes", "exact")
+    __slots__ = ("data", "mask", "unit", "description", "masked", "dtypes", "exact", "gaps")
 
     @classmethod
-    def join(cls, specs, lengths):
-        """The column from each object's ``(values, mask, unit, description)`` (None where it
-        lacks it), or None when the objects' columns do not stack (as `_concatenate_column`
-        would refuse them)."""
+    def plan(cls, specs, lengths, total):
+        """The column (its arrays made, not filled: see `fill`) from each object's ``(values,
+        mask, unit, description)`` (None where it lacks it), or None when the objects'
+        columns do not stack (as `_concatenate_column` would refuse them)."""
         present = [s for s in specs if s is not None]
         units = set(map(_UNIT, present))
         if len(units) != 1:
             return None
         unit = units.pop()
-        values = list(map(_VALUES, present))
-        dtypes = set(map(_DTYPE, values))
+        dtypes = set(map(_DTYPE, map(_VALUES, present)))
         kinds = {d.kind for d in dtypes}
         if len(kinds) > 1 and not kinds <= set("biuf"):
             return None
         dtype = np.result_type(*dtypes)
         if unit is not None and dtype.kind not in "biuf":
             return None
-        gaps = len(present) < len(specs)
-        if gaps:
-            values = [np.zeros(n, dtype) if s is None else s[0]
-                      for s, n in zip(specs, lengths, strict=True)]
         self = cls()
-        self.data = np.concatenate(values).astype(dtype, copy=False)
         self.unit, self.description = unit, present[0][3]
         flags = [s is not None and s[1] is not None for s in specs]
         self.masked = np.array(flags) if any(flags) else None
-        self.mask = None
-        if gaps or self.masked is not None:
-            top = max(lengths)
-            zeros, ones = np.zeros(top, dtype=bool), np.ones(top, dtype=bool)
-            self.mask = np.concatenate([ones[:n] if s is None else
-                                        zeros[:n] if s[1] is None else s[1]
-                                        for s, n in zip(specs, lengths, strict=True)])
+        # np.empty: pages of memory are taken only as they are filled.
+        self.data = np.empty(total, dtype=dtype)
+        self.gaps = gaps = len(present) < len(specs)
+        self.mask = np.empty(total, dtype=bool) if gaps or self.masked is not None else None
         self.dtypes = None
         if len(dtypes) > 1:
             self.dtypes = [None if s is None else s[0].dtype for s in specs]
@@ -648,6 +669,23 @@ class _StoredColumn:
                       and len(set(map(_DESCRIPTION, present))) == 1)
         return self
 
+    def fill(self, specs, lengths, piece):
+        """Put the values (and masks) of consecutive objects into ``piece`` of the column."""
+        if piece.stop == piece.start:
+            return
+        top = max(lengths)
+        if self.gaps:
+            gap = np.zeros(top, dtype=self.data.dtype)
+            values = [gap[:n] if s is None else s[0]
+                      for s, n in zip(specs, lengths, strict=True)]
+        else:
+            values = list(map(_VALUES, specs))
+        np.concatenate(values, out=self.data[piece])
+        if self.mask is not None:
+            zeros, ones = np.zeros(top, dtype=bool), np.ones(top, dtype=bool)
+            np.concatenate([ones[:n] if s is None else zeros[:n] if s[1] is None else s[1]
+                            for s, n in zip(specs, lengths, strict=True)],
+                           out=self.mask[piece])
 
     def stacked(self, name):
         """The column of the stack (sharing ``data``), as `_concatenate_column` makes it."""
@@ -661,6 +699,40 @@ class _StoredColumn:
         out.info.name = name
         out.info.description = self.description
         return out
+
+
+def _by_name(names, by_object, one_order):
+    """``(name, the objects' specs of that column)`` for each name: with one order of names
+    for all objects, their columns are transposed in one go (no lookup per object)."""
+    if one_order:
+        return zip(names, zip(*map(dict.values, by_object), strict=True), strict=True)
+    return ((name, [c.get(name) for c in by_object]) for name in names)
+
+
+def _find_malloc_trim():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc's; absent elsewhere (musl)
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _find_malloc_trim()
+
+
+def _give_back_freed_memory():
+    """
+    Hand the memory that was just freed back to the system (glibc ``malloc_trim``; nothing
+    elsewhere).
+
+    The prepared arrays of a bulk download are thousands of small blocks: freed, glibc keeps
+    their pages, and the big arrays of the stack (mapped afresh) would come on top of them,
+    the data held twice over at the peak. Trimmed as each batch is copied in, the peak stays
+    near the size of the data.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 class _Position:

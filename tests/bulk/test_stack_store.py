@@ -169,3 +169,19 @@ def test_lsst_batches_after_the_stack(fixtures_dir):
     for oid, lc in plain.items():
         _same(result[oid], lc)
         assert isinstance(result.stack()["oid"][0], np.integer)
+
+
+def test_a_store_filled_in_several_batches(ztf, monkeypatch):
+    # The prepared arrays are let go a batch of objects at a time (at least 256 objects
+    # a batch; 7 here, so that the 60 objects take nine batches).
+    from alerce_astro.bulk import result as module
+
+    monkeypatch.setattr(module, "_BATCH_OBJECTS", 7)
+    forced = {oid: pair for i, (oid, pair) in enumerate(ztf.items()) if i % 2}
+    for pairs in (ztf, forced):  # several orders of columns, and one
+        result = _result(pairs)
+        _same(result.stack(), _result(pairs, 1).stack())
+        assert result._store is not None
+        for oid, (prepared, plain) in pairs.items():
+            _same_columns(result._values[oid], prepared)
+            _same(result[oid], plain)
