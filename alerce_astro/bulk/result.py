@@ -93,6 +93,7 @@ class BulkResult(Mapping):
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.__dict__.setdefault("_store", None)  # pickled before results had stores
         self._lock = threading.Lock()
 
     def __getitem__(self, oid):
