@@ -458,9 +458,15 @@ def _joined(present, lengths, dtype, values):
 
 
 def _prepared_class():
-    from ..lightcurve.build import PreparedLightCurve
+    global _PREPARED
+    if _PREPARED is None:  # imported late: the data model imports bulk's neighbours
+        from ..lightcurve.build import PreparedLightCurve
 
-    return PreparedLightCurve
+        _PREPARED = PreparedLightCurve
+    return _PREPARED
+
+
+_PREPARED = None
 
 
 def stack_prepared(items):
@@ -488,8 +494,9 @@ def stack_prepared(items):
 
 
 _VALUES, _MASK, _UNIT, _DESCRIPTION = (itemgetter(i) for i in range(4))
-#: Fewest objects copied into a store between two releases of memory (see `_Store.join`).
-_BATCH_OBJECTS = 256
+#: About how much data is copied into a store between two releases of memory (see
+#: `_Store.join`): a trim costs a few milliseconds.
+_RELEASE_BYTES = 16 * 2**20
 _DTYPE = attrgetter("dtype")
 
 
@@ -557,10 +564,16 @@ class _Store:
             adopt(store)
             items.clear()
         del preps, first, metas
-        # A batch of objects at a time: each column's part one concatenate into the store.
-        step = max(_BATCH_OBJECTS, len(by_object) // 16) if release else len(by_object)
-        for start in range(0, len(by_object), step):
-            stop = min(start + step, len(by_object))
+        # A batch of objects at a time (about _RELEASE_BYTES of data, so that a trim is
+        # worth its few milliseconds): each column's part one concatenate into the store.
+        bounds = [0, len(by_object)]
+        if release:
+            row_bytes = 8 + sum(c.data.itemsize + (c.mask is not None)
+                                for c in columns.values())
+            rows = max(1, _RELEASE_BYTES // row_bytes)
+            cuts = np.searchsorted(ends, np.arange(rows, ends[-1], rows)).tolist()
+            bounds = sorted({0, len(by_object), *cuts})
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
             part = by_object[start:stop]
             sizes = lengths[start:stop]
             piece = slice(int(ends[start]), int(ends[stop]))

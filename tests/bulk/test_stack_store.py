@@ -172,11 +172,13 @@ def test_lsst_batches_after_the_stack(fixtures_dir):
 
 
 def test_a_store_filled_in_several_batches(ztf, monkeypatch):
-    # The prepared arrays are let go a batch of objects at a time (at least 256 objects
-    # a batch; 7 here, so that the 60 objects take nine batches).
+    # The prepared arrays are let go a batch of objects at a time (about 16 MiB of data
+    # a batch; 100 kB here, so that the 60 objects take several batches).
     from alerce_astro.bulk import result as module
 
-    monkeypatch.setattr(module, "_BATCH_OBJECTS", 7)
+    monkeypatch.setattr(module, "_RELEASE_BYTES", 100_000)
+    calls = []
+    monkeypatch.setattr(module, "_give_back_freed_memory", lambda: calls.append(1))
     forced = {oid: pair for i, (oid, pair) in enumerate(ztf.items()) if i % 2}
     for pairs in (ztf, forced):  # several orders of columns, and one
         result = _result(pairs)
@@ -185,3 +187,4 @@ def test_a_store_filled_in_several_batches(ztf, monkeypatch):
         for oid, (prepared, plain) in pairs.items():
             _same_columns(result._values[oid], prepared)
             _same(result[oid], plain)
+    assert len(calls) > 4
