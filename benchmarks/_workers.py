@@ -71,10 +71,12 @@ def scaling(urls, oids, max_workers=None):
     points = len(stacked)
     peak = _peak_rss_mib()
     size = sum(_nbytes(stacked[name]) for name in stacked.colnames)
+    # The goal: the peak close to the result's size (what the stacked table holds).
     return {"n": len(oids), "seconds": elapsed, "points": points, "failed": len(result.failed),
             "rss_before_mib": before, "peak_rss_mib": peak, "growth_mib": peak - before,
             "held_mib": _rss_mib() - before, "requests": result.meta["requests"],
-            "result_mib": size / 2**20}
+            "result_mib": size / 2**20,
+            "growth_per_result": (peak - before) / (size / 2**20) if size else None}
 
 
 def stack(body, n_objects):

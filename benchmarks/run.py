@@ -538,8 +538,11 @@ def rows_scaling(s):
                            + (f" ({per / previous[0]:.2f}x)" if previous else ""),
                            goal or "", ok))
         if "result_mib" in row:
+            ratio = row.get("growth_per_result")
             lines.append(_line("  result held (stacked table)", "",
-                               f"{row['result_mib']:.0f} MiB", "", "(context)", None))
+                               f"{row['result_mib']:.0f} MiB",
+                               f"peak growth {ratio:.2f}x result" if ratio else "",
+                               "(context)", None))
         previous = (per, memory)
     return lines
 

@@ -2,8 +2,12 @@
 `BulkResult`: what a bulk call returns — the values by object id, and every failure.
 """
 
+import ctypes
+import sys
 import threading
 from collections.abc import Mapping
+from itertools import chain
+from operator import attrgetter, itemgetter
 
 import numpy as np
 from astropy import units as u
@@ -71,6 +75,9 @@ class BulkResult(Mapping):
         cls = _prepared_class()
         self._prepared = any(isinstance(v, cls) for v in self._values.values())
         self._built = {}
+        # Once stacked, the prepared light curves' arrays are held once, in `_Store` (shared
+        # by every stack); each light curve is built from a copy of its part.
+        self._store = None
         self._lock = threading.Lock()
         self.failed = dict(failed)
         self.requested = tuple(requested)
@@ -86,6 +93,7 @@ class BulkResult(Mapping):
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.__dict__.setdefault("_store", None)  # pickled before results had stores
         self._lock = threading.Lock()
 
     def __getitem__(self, oid):
@@ -175,6 +183,16 @@ class BulkResult(Mapping):
             columns of every value (missing ones masked) and an ``oid`` column. Its ``meta``
             says how many objects it holds and which failed.
 
+        Notes
+        -----
+        Light curves of a bulk download (held prepared, see `BulkResult`) are stacked
+        without building any, and from then on their data are held once: the result keeps
+        them in the columns of the stack, which every later ``stack()`` shares (no copy,
+        however many times it is called). A light curve asked for afterwards is built from a
+        copy of its part, its own: changing it changes nothing else. Changing the stack's
+        values in place changes the other stacks of the result and the light curves built
+        from it afterwards; stack a copy (``result.stack().copy()``) to change it apart.
+
         Raises
         ------
         TypeError
@@ -201,11 +219,30 @@ class BulkResult(Mapping):
             return table
         table = None
         if self._prepared:
-            table = stack_prepared(list(self._values.items()))
+            table = self._stack_prepared()
         if table is None:
             table = stack_tables({oid: self[oid] for oid in self._values})
         table.meta.update(meta)
         return table
+
+    def _stack_prepared(self):
+        """The stack of the prepared light curves (None if they do not stack that way),
+        sharing the arrays of the store that holds them from the first stack on."""
+        def adopt(store):
+            # From now on each object's arrays are only in the store (the prepared copies
+            # are let go as they are copied in): a light curve is built from a copy of its
+            # part.
+            self._values = {oid: store.shell(i) for i, oid in enumerate(self._values)}
+            self._store = store
+
+        with self._lock:
+            if self._store is None:
+                # Stores whose objects' arrays would not come back exactly (a column of
+                # several numeric dtypes) are not adopted: stacked, and the result as before.
+                store = _Store.join(list(self._values.items()), adopt=adopt)
+                if store is None or not store.exact:
+                    return None if store is None else store.table()
+            return self._store.table()
 
 
 def _oid_column(oids, lengths, meta):
@@ -421,19 +458,25 @@ def _joined(present, lengths, dtype, values):
 
 
 def _prepared_class():
-    from ..lightcurve.build import PreparedLightCurve
+    global _PREPARED
+    if _PREPARED is None:  # imported late: the data model imports bulk's neighbours
+        from ..lightcurve.build import PreparedLightCurve
 
-    return PreparedLightCurve
+        _PREPARED = PreparedLightCurve
+    return _PREPARED
+
+
+_PREPARED = None
 
 
 def stack_prepared(items):
     """
     `stack_tables` of prepared light curves, without building them one by one.
 
-    Each column is concatenated once from the prepared arrays and made once, with one
-    ``Time`` for the whole stack: the same table as ``stack_tables`` of the built light
-    curves (tests/bulk/test_prepared.py checks it on the recorded data), at a small part of
-    the cost.
+    Each column is joined once from the prepared arrays (one `numpy.concatenate` over the
+    objects, masks and text widths worked out once) and made once, with one ``Time`` for the
+    whole stack: the same table as ``stack_tables`` of the built light curves
+    (tests/bulk/test_prepared.py checks it on the recorded data), at a small part of the cost.
 
     Parameters
     ----------
@@ -446,44 +489,264 @@ def stack_prepared(items):
         None when a value is not prepared, or the columns of the light curves disagree in a
         way only `stack_tables` resolves (different units, text against numbers...).
     """
-    cls = _prepared_class()
-    preps = [value for _, value in items]
-    if not preps or not all(type(p) is cls for p in preps):
-        return None
-    first = preps[0]
-    if any(p.cls is not first.cls or p.survey is not first.survey
-           or p.time_description != first.time_description for p in preps):
-        return None
-    lengths = [len(p) for p in preps]
-    names = list(dict.fromkeys(name for p in preps for name in p.columns))
-    if "oid" in names or "time" in names:
-        return None
-    columns = []
-    for name in names:
-        column = _stacked_column(name, [p.columns.get(name) for p in preps], lengths)
-        if column is None:
-            return None
-        columns.append(column)
-    time = first.time(np.concatenate([p.mjd for p in preps]))
-    # As stack_tables joins the light curves' own Time columns (jd1, jd2 as they are).
-    time = Time(time.jd1, time.jd2, format="jd", scale=time.scale, precision=time.precision)
-    time.format = "mjd"
-    time.info.name = "time"
-    time.info.description = first.time_description
-    table = first.cls()
-    for column in [time] + columns:
-        table.add_column(column, name=column.info.name, copy=False)
-    metas = [p.info(_Position(p.position)) for p in preps]
-    common = _common_meta(metas)
-    if "coord" in common:
-        from ..lightcurve.build import _skycoord
+    store = _Store.join(items)
+    return None if store is None else store.table()
 
-        common["coord"] = _skycoord(first.position)
-    table.add_column(_oid_column([oid for oid, _ in items], lengths, metas[0]), index=1,
-                     copy=False)
-    table.meta.clear()
-    table.meta.update(common)
-    return table
+
+_VALUES, _MASK, _UNIT, _DESCRIPTION = (itemgetter(i) for i in range(4))
+#: About how much data is copied into a store between two releases of memory (see
+#: `_Store.join`): a trim costs a few milliseconds.
+_RELEASE_BYTES = 16 * 2**20
+_DTYPE = attrgetter("dtype")
+
+
+class _Store:
+    """
+    Prepared light curves of many objects held once, column by column: one array per column
+    for all of them (what their stack is made of), and what each object had (its columns in
+    its order, where it had a mask, its text widths), so that its own arrays can be taken
+    back from the store exactly as they were (copies).
+    """
+
+    def __init__(self, cls, survey, time_description, oids, ends, mjd, columns, names_of,
+                 objects, meta, exact):
+        self.cls, self.survey, self.time_description = cls, survey, time_description
+        self.oids, self.ends, self.mjd = oids, ends, mjd
+        self.columns, self.names_of = columns, names_of
+        self.objects = objects  # (position, oid, meta) of each object
+        self.meta = meta  # (the first object's meta, what they all share)
+        self.exact = exact  # whether each object's arrays come back as they were
+
+    @classmethod
+    def join(cls, items, *, adopt=None):
+        """
+        The store of ``items`` (oid, prepared light curve), or None when they cannot be
+        stacked without building them (see `stack_prepared`).
+
+        ``adopt(store)``, if given, is called once the columns are planned and only when the
+        store is exact (no array filled yet): the caller then lets the prepared light curves
+        go (``items`` is emptied), and their arrays are released a few hundred objects at a
+        time as they are copied in, so that the data are never held twice over.
+        """
+        prepared = _prepared_class()
+        preps = [value for _, value in items]
+        if not preps or not all(type(p) is prepared for p in preps):
+            return None
+        first = preps[0]
+        if any(p.cls is not first.cls or p.survey is not first.survey
+               or p.time_description != first.time_description for p in preps):
+            return None
+        by_object = [p.columns for p in preps]
+        # The orders of names (most objects share one): each kept once.
+        orders = {order: order for order in map(tuple, by_object)}
+        names = list(dict.fromkeys(chain.from_iterable(orders)))
+        if "oid" in names or "time" in names:
+            return None
+        names_of = [orders[tuple(c)] for c in by_object]
+        lengths = [len(p) for p in preps]
+        ends = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+        columns, exact = {}, True
+        for name, specs in _by_name(names, by_object, len(orders) == 1):
+            column = _StoredColumn.plan(specs, lengths, int(ends[-1]))
+            if column is None:
+                return None
+            exact = exact and column.exact
+            columns[name] = column
+        specs = None
+        mjd = np.concatenate([p.mjd for p in preps])
+        metas = [p.info(_Position(p.position)) for p in preps]
+        store = cls(first.cls, first.survey, first.time_description,
+                    [oid for oid, _ in items], ends, mjd, columns, names_of,
+                    [(p.position, p.oid, p.meta) for p in preps],
+                    (metas[0], _common_meta(metas)), exact)
+        release = adopt is not None and exact
+        if release:
+            adopt(store)
+            items.clear()
+        del preps, first, metas
+        # A batch of objects at a time (about _RELEASE_BYTES of data, so that a trim is
+        # worth its few milliseconds): each column's part one concatenate into the store.
+        bounds = [0, len(by_object)]
+        if release:
+            row_bytes = 8 + sum(c.data.itemsize + (c.mask is not None)
+                                for c in columns.values())
+            rows = max(1, _RELEASE_BYTES // row_bytes)
+            cuts = np.searchsorted(ends, np.arange(rows, ends[-1], rows)).tolist()
+            bounds = sorted({0, len(by_object), *cuts})
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            part = by_object[start:stop]
+            sizes = lengths[start:stop]
+            piece = slice(int(ends[start]), int(ends[stop]))
+            for name, specs in _by_name(names, part, len(orders) == 1):
+                columns[name].fill(specs, sizes, piece)
+            if release:
+                specs = part = None
+                by_object[start:stop] = [None] * (stop - start)
+                _give_back_freed_memory()
+        return store
+
+    def shell(self, index):
+        """The prepared light curve of object ``index``, its arrays held here."""
+        position, oid, meta = self.objects[index]
+        return _prepared_class()(self.cls, None, self.survey, None, position, oid, meta,
+                                 self.time_description, held=(self, index))
+
+    def length_of(self, index):
+        return int(self.ends[index + 1] - self.ends[index])
+
+    def mjd_of(self, index):
+        return self.mjd[self.ends[index]:self.ends[index + 1]].copy()
+
+    def columns_of(self, index):
+        """Object ``index``'s columns as it was prepared, copies of its part of the store."""
+        piece = slice(int(self.ends[index]), int(self.ends[index + 1]))
+        out = {}
+        for name in self.names_of[index]:
+            column = self.columns[name]
+            own = column.data.dtype if column.dtypes is None else column.dtypes[index]
+            mask = None
+            if column.masked is not None and column.masked[index]:
+                mask = column.mask[piece].copy()
+            out[name] = (column.data[piece].astype(own), mask, column.unit,
+                         column.description)
+        return out
+
+    def table(self):
+        """The stack of every object: its columns share the store's arrays (no copy)."""
+        from ..lightcurve.timeseries import AlerceLightCurve
+
+        time = self.shell(0).time(self.mjd)
+        time.info.name = "time"
+        time.info.description = self.time_description
+        first, common = self.meta
+        common = dict(common)
+        if "coord" in common:
+            from ..lightcurve.build import _skycoord
+
+            common["coord"] = _skycoord(self.objects[0][0])
+        columns = [time, _oid_column(self.oids, np.diff(self.ends), first)]
+        columns += [c.stacked(name) for name, c in self.columns.items()]
+        table = self.cls()
+        make = getattr(Table, "_make_table_from_cols", None)
+        if make is not None and issubclass(self.cls, AlerceLightCurve):
+            # As lightcurve.build._assemble makes a light curve: the finished columns put in
+            # at once (add_column checks the table's indices at every column).
+            make(table, columns, verify=True)
+            table._check_required_columns()
+            table.add_index("time")
+        else:
+            for column in columns:
+                table.add_column(column, name=column.info.name, copy=False)
+        table.meta.clear()
+        table.meta.update(common)
+        return table
+
+
+class _StoredColumn:
+    """One column of a `_Store`: the values of every object end to end (a masked gap where an
+    object lacks it), the mask (None when nothing is masked), and per object whether it had
+    a mask and, where the objects' dtypes differ (text widths), its own dtype."""
+
+    __slots__ = ("data", "mask", "unit", "description", "masked", "dtypes", "exact", "gaps")
+
+    @classmethod
+    def plan(cls, specs, lengths, total):
+        """The column (its arrays made, not filled: see `fill`) from each object's ``(values,
+        mask, unit, description)`` (None where it lacks it), or None when the objects'
+        columns do not stack (as `_concatenate_column` would refuse them)."""
+        present = [s for s in specs if s is not None]
+        units = set(map(_UNIT, present))
+        if len(units) != 1:
+            return None
+        unit = units.pop()
+        dtypes = set(map(_DTYPE, map(_VALUES, present)))
+        kinds = {d.kind for d in dtypes}
+        if len(kinds) > 1 and not kinds <= set("biuf"):
+            return None
+        dtype = np.result_type(*dtypes)
+        if unit is not None and dtype.kind not in "biuf":
+            return None
+        self = cls()
+        self.unit, self.description = unit, present[0][3]
+        flags = [s is not None and s[1] is not None for s in specs]
+        self.masked = np.array(flags) if any(flags) else None
+        # np.empty: pages of memory are taken only as they are filled.
+        self.data = np.empty(total, dtype=dtype)
+        self.gaps = gaps = len(present) < len(specs)
+        self.mask = np.empty(total, dtype=bool) if gaps or self.masked is not None else None
+        self.dtypes = None
+        if len(dtypes) > 1:
+            self.dtypes = [None if s is None else s[0].dtype for s in specs]
+        # Text of several widths comes back exactly (no value is wider than its own
+        # width); numbers of several dtypes, or descriptions that differ, would not.
+        self.exact = ((len(dtypes) == 1 or len(kinds) == 1 and kinds <= set("US"))
+                      and len(set(map(_DESCRIPTION, present))) == 1)
+        return self
+
+    def fill(self, specs, lengths, piece):
+        """Put the values (and masks) of consecutive objects into ``piece`` of the column."""
+        if piece.stop == piece.start:
+            return
+        top = max(lengths)
+        if self.gaps:
+            gap = np.zeros(top, dtype=self.data.dtype)
+            values = [gap[:n] if s is None else s[0]
+                      for s, n in zip(specs, lengths, strict=True)]
+        else:
+            values = list(map(_VALUES, specs))
+        np.concatenate(values, out=self.data[piece])
+        if self.mask is not None:
+            zeros, ones = np.zeros(top, dtype=bool), np.ones(top, dtype=bool)
+            np.concatenate([ones[:n] if s is None else zeros[:n] if s[1] is None else s[1]
+                            for s, n in zip(specs, lengths, strict=True)],
+                           out=self.mask[piece])
+
+    def stacked(self, name):
+        """The column of the stack (sharing ``data``), as `_concatenate_column` makes it."""
+        from ..lightcurve.build import _qtable_column, _unit
+
+        if self.unit is None:  # a view made a column, as a light curve's are made
+            return _qtable_column(name, self.data, self.mask, None, self.description)
+        out = u.Quantity(self.data, _unit(self.unit), copy=False)
+        if self.mask is not None:
+            out = Masked(out, mask=self.mask)
+        out.info.name = name
+        out.info.description = self.description
+        return out
+
+
+def _by_name(names, by_object, one_order):
+    """``(name, the objects' specs of that column)`` for each name: with one order of names
+    for all objects, their columns are transposed in one go (no lookup per object)."""
+    if one_order:
+        return zip(names, zip(*map(dict.values, by_object), strict=True), strict=True)
+    return ((name, [c.get(name) for c in by_object]) for name in names)
+
+
+def _find_malloc_trim():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc's; absent elsewhere (musl)
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _find_malloc_trim()
+
+
+def _give_back_freed_memory():
+    """
+    Hand the memory that was just freed back to the system (glibc ``malloc_trim``; nothing
+    elsewhere).
+
+    The prepared arrays of a bulk download are thousands of small blocks: freed, glibc keeps
+    their pages, and the big arrays of the stack (mapped afresh) would come on top of them,
+    the data held twice over at the peak. Trimmed as each batch is copied in, the peak stays
+    near the size of the data.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 class _Position:
@@ -500,48 +763,3 @@ class _Position:
         return self.value == other.value
 
     __hash__ = None
-
-
-def _stacked_column(name, specs, lengths):
-    """One column of the stack from the prepared ``(values, mask, unit, description)`` of each
-    light curve (None where it lacks the column), as `_concatenate_column` makes it."""
-    present = [s for s in specs if s is not None]
-    values0, _, unit, description = present[0]
-    if any(s[2] != unit for s in present):
-        return None
-    kinds = {s[0].dtype.kind for s in present}
-    if len(kinds) > 1 and not kinds <= set("biuf"):
-        return None
-    dtype = np.result_type(*[s[0].dtype for s in present])
-    datas, masks, masked = [], [], False
-    for spec, n in zip(specs, lengths, strict=True):
-        if spec is None:
-            datas.append(np.zeros(n, dtype=dtype))
-            masks.append(np.ones(n, dtype=bool))
-            masked = True
-            continue
-        datas.append(spec[0])
-        if spec[1] is None:
-            masks.append(np.zeros(n, dtype=bool))
-        else:
-            masks.append(spec[1])
-            masked = True
-    data = np.concatenate(datas).astype(dtype, copy=False)
-    mask = np.concatenate(masks) if masked else None
-    if unit is not None:
-        from ..lightcurve.build import _unit
-
-        out = u.Quantity(data, _unit(unit), copy=False)
-        if out.dtype.kind not in "biuf":
-            return None
-        if mask is not None:
-            out = Masked(out, mask=mask)
-        out.info.name = name
-        out.info.description = description
-        out.info.format = None
-        return out
-    attrs = {"name": name, "unit": None, "description": description, "format": None,
-             "meta": {}}
-    if mask is not None:
-        return MaskedColumn(data, mask=mask, copy=False, **attrs)
-    return Column(data, copy=False, **attrs)

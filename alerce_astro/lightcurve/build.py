@@ -387,18 +387,44 @@ class PreparedLightCurve:
     curve). `build` makes the light curve, exactly as `build_lightcurve` returns it;
     `~alerce_astro.bulk.stack_prepared` makes the table of many of them in one go, as
     `~alerce_astro.bulk.stack_tables` of their built light curves would.
+
+    Once a `~alerce_astro.bulk.BulkResult` has been stacked, the arrays of its prepared light
+    curves live only in the stack's columns (``held``: the store and this light curve's place
+    in it): ``columns`` and ``mjd`` are then copies of this light curve's part, made when
+    asked for, and the same as before.
     """
 
-    __slots__ = ("cls", "mjd", "survey", "columns", "position", "oid", "meta",
-                 "time_description")
+    __slots__ = ("cls", "_mjd", "survey", "_columns", "position", "oid", "meta",
+                 "time_description", "_held")
 
-    def __init__(self, cls, mjd, survey, columns, position, oid, meta, time_description):
-        self.cls, self.mjd, self.survey, self.columns = cls, mjd, survey, columns
+    def __init__(self, cls, mjd, survey, columns, position, oid, meta, time_description, *,
+                 held=None):
+        self.cls, self._mjd, self.survey, self._columns = cls, mjd, survey, columns
         self.position, self.oid, self.meta = position, oid, dict(meta or {})
         self.time_description = time_description
+        self._held = held
+
+    @property
+    def columns(self):
+        """Column name -> ``(values, mask, unit, description)``, in the light curve's order."""
+        if self._held is None:
+            return self._columns
+        store, index = self._held
+        return store.columns_of(index)
+
+    @property
+    def mjd(self):
+        """The sorted MJDs (in the survey's time scale)."""
+        if self._held is None:
+            return self._mjd
+        store, index = self._held
+        return store.mjd_of(index)
 
     def __len__(self):
-        return len(self.mjd)
+        if self._held is None:
+            return len(self._mjd)
+        store, index = self._held
+        return store.length_of(index)
 
     def __repr__(self):
         return f"<PreparedLightCurve {self.oid}: {len(self)} points, not built>"
