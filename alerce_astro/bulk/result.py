@@ -75,8 +75,8 @@ class BulkResult(Mapping):
         cls = _prepared_class()
         self._prepared = any(isinstance(v, cls) for v in self._values.values())
         self._built = {}
-        # Once stacked, the prepared light curves' arrays are held once, in `_Store` (shared
-        # by every stack); each light curve is built from a copy of its part.
+        # Once stacked, the prepared light curves' arrays are held once, in `_Store`; each
+        # stack is a copy of it, each light curve built from a copy of its part.
         self._store = None
         self._lock = threading.Lock()
         self.failed = dict(failed)
@@ -186,12 +186,10 @@ class BulkResult(Mapping):
         Notes
         -----
         Light curves of a bulk download (held prepared, see `BulkResult`) are stacked
-        without building any, and from then on their data are held once: the result keeps
-        them in the columns of the stack, which every later ``stack()`` shares (no copy,
-        however many times it is called). A light curve asked for afterwards is built from a
-        copy of its part, its own: changing it changes nothing else. Changing the stack's
-        values in place changes the other stacks of the result and the light curves built
-        from it afterwards; stack a copy (``result.stack().copy()``) to change it apart.
+        without building any, and from then on the result holds their data once, column by
+        column (its store), instead of as thousands of small arrays. Each ``stack()`` is a
+        copy of that store and each light curve asked for afterwards a copy of its part:
+        changing or sorting one in place changes nothing else.
 
         Raises
         ------
@@ -612,7 +610,8 @@ class _Store:
         return out
 
     def table(self):
-        """The stack of every object: its columns share the store's arrays (no copy)."""
+        """The stack of every object: its columns copies of the store's (a stack sorted or
+        changed in place must not change the result)."""
         from ..lightcurve.timeseries import AlerceLightCurve
 
         time = self.shell(0).time(self.mjd)
@@ -702,14 +701,16 @@ class _StoredColumn:
                            out=self.mask[piece])
 
     def stacked(self, name):
-        """The column of the stack (sharing ``data``), as `_concatenate_column` makes it."""
+        """The column of the stack (a copy of ``data``), as `_concatenate_column` makes it."""
         from ..lightcurve.build import _qtable_column, _unit
 
+        data = self.data.copy()
+        mask = None if self.mask is None else self.mask.copy()
         if self.unit is None:  # a view made a column, as a light curve's are made
-            return _qtable_column(name, self.data, self.mask, None, self.description)
-        out = u.Quantity(self.data, _unit(self.unit), copy=False)
-        if self.mask is not None:
-            out = Masked(out, mask=self.mask)
+            return _qtable_column(name, data, mask, None, self.description)
+        out = u.Quantity(data, _unit(self.unit), copy=False)
+        if mask is not None:
+            out = Masked(out, mask=mask)
         out.info.name = name
         out.info.description = self.description
         return out
