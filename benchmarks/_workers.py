@@ -52,7 +52,7 @@ def _peak_rss_mib():
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
-def scaling(urls, oids, max_workers=None):
+def scaling(urls, oids, max_workers=None, copy=True):
     """Time and memory of one get_lightcurves call over ``oids`` and its stack (no
     latency), and the size of the stacked table."""
     from alerce_astro import AlerceClass
@@ -66,7 +66,7 @@ def scaling(urls, oids, max_workers=None):
         start = time.perf_counter()
         result = client.get_lightcurves(oids, progress=False, cache=False,
                                         max_workers=max_workers)
-        stacked = result.stack()  # every light curve in one table: the whole result
+        stacked = result.stack(copy=copy)  # every light curve in one table
         elapsed = time.perf_counter() - start
     points = len(stacked)
     peak = _peak_rss_mib()

@@ -424,7 +424,12 @@ def bench_scaling(data, oids, sizes, *, repeat=3):
         for _ in range(repeat):
             for n in sizes:
                 runs[n].append(_worker("scaling", urls=server.urls, oids=oids[:n]))
-    return [sorted(runs[n], key=lambda r: r["seconds"])[len(runs[n]) // 2] for n in sizes]
+        # The largest once more with the stack sharing the result's arrays (copy=False):
+        # the memory of a result and its stack held once.
+        shared = _worker("scaling", urls=server.urls, oids=oids[:sizes[-1]], copy=False)
+    rows = [sorted(runs[n], key=lambda r: r["seconds"])[len(runs[n]) // 2] for n in sizes]
+    rows[-1]["shared"] = shared
+    return rows
 
 
 def bench_stack(body, n_objects):
@@ -542,6 +547,12 @@ def rows_scaling(s):
             lines.append(_line("  result held (stacked table)", "",
                                f"{row['result_mib']:.0f} MiB",
                                f"peak growth {ratio:.2f}x result" if ratio else "",
+                               "(context)", None))
+        if "shared" in row:
+            shared = row["shared"]
+            lines.append(_line("  the same with stack(copy=False)", f"{shared['seconds']:.2f} s",
+                               f"peak +{shared['growth_mib']:.0f} MiB",
+                               f"peak growth {shared['growth_per_result']:.2f}x result",
                                "(context)", None))
         previous = (per, memory)
     return lines

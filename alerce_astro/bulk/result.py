@@ -172,9 +172,18 @@ class BulkResult(Mapping):
             error = next(iter(self.failed.values()))
             raise type(error)(self.failure_summary()) from error
 
-    def stack(self):
+    def stack(self, *, copy=True):
         """
         Everything that arrived in one table with an ``oid`` column, in the order asked.
+
+        Parameters
+        ----------
+        copy : bool, optional
+            `True` (default): the table's data are its own. `False`: for light curves of a
+            bulk download, the table's columns are the result's own arrays (no second copy
+            of the data, for samples near the size of the memory); sorting or changing that
+            table in place then changes the light curves taken from the result afterwards
+            and its later stacks. Other values are always copied.
 
         Returns
         -------
@@ -188,8 +197,8 @@ class BulkResult(Mapping):
         Light curves of a bulk download (held prepared, see `BulkResult`) are stacked
         without building any, and from then on the result holds their data once, column by
         column (its store), instead of as thousands of small arrays. Each ``stack()`` is a
-        copy of that store and each light curve asked for afterwards a copy of its part:
-        changing or sorting one in place changes nothing else.
+        copy of that store (unless ``copy=False``) and each light curve asked for afterwards a
+        copy of its part: changing or sorting one in place changes nothing else.
 
         Raises
         ------
@@ -216,16 +225,19 @@ class BulkResult(Mapping):
             table.meta.update(meta)
             return table
         table = None
+        if copy not in (True, False):
+            raise TypeError(f"copy must be True or False, got {copy!r}")
         if self._prepared:
-            table = self._stack_prepared()
+            table = self._stack_prepared(copy)
         if table is None:
             table = stack_tables({oid: self[oid] for oid in self._values})
         table.meta.update(meta)
         return table
 
-    def _stack_prepared(self):
-        """The stack of the prepared light curves (None if they do not stack that way),
-        sharing the arrays of the store that holds them from the first stack on."""
+    def _stack_prepared(self, copy):
+        """The stack of the prepared light curves (None if they do not stack that way), made
+        from the store that holds their arrays from the first stack on (a copy of it, or its
+        own arrays with ``copy=False``)."""
         def adopt(store):
             # From now on each object's arrays are only in the store (the prepared copies
             # are let go as they are copied in): a light curve is built from a copy of its
@@ -239,8 +251,8 @@ class BulkResult(Mapping):
                 # several numeric dtypes) are not adopted: stacked, and the result as before.
                 store = _Store.join(list(self._values.items()), adopt=adopt)
                 if store is None or not store.exact:
-                    return None if store is None else store.table()
-            return self._store.table()
+                    return None if store is None else store.table(copy=False)
+            return self._store.table(copy=copy)
 
 
 def _oid_column(oids, lengths, meta):
@@ -488,7 +500,7 @@ def stack_prepared(items):
         way only `stack_tables` resolves (different units, text against numbers...).
     """
     store = _Store.join(items)
-    return None if store is None else store.table()
+    return None if store is None else store.table(copy=False)  # a store nobody else holds
 
 
 _VALUES, _MASK, _UNIT, _DESCRIPTION = (itemgetter(i) for i in range(4))
@@ -609,9 +621,9 @@ class _Store:
                          column.description)
         return out
 
-    def table(self):
+    def table(self, *, copy=True):
         """The stack of every object: its columns copies of the store's (a stack sorted or
-        changed in place must not change the result)."""
+        changed in place must not change the result), or the store's own with ``copy=False``."""
         from ..lightcurve.timeseries import AlerceLightCurve
 
         time = self.shell(0).time(self.mjd)
@@ -624,7 +636,7 @@ class _Store:
 
             common["coord"] = _skycoord(self.objects[0][0])
         columns = [time, _oid_column(self.oids, np.diff(self.ends), first)]
-        columns += [c.stacked(name) for name, c in self.columns.items()]
+        columns += [c.stacked(name, copy=copy) for name, c in self.columns.items()]
         table = self.cls()
         make = getattr(Table, "_make_table_from_cols", None)
         if make is not None and issubclass(self.cls, AlerceLightCurve):
@@ -700,12 +712,13 @@ class _StoredColumn:
                             for s, n in zip(specs, lengths, strict=True)],
                            out=self.mask[piece])
 
-    def stacked(self, name):
-        """The column of the stack (a copy of ``data``), as `_concatenate_column` makes it."""
+    def stacked(self, name, *, copy=True):
+        """The column of the stack (``data`` or a copy), as `_concatenate_column` makes it."""
         from ..lightcurve.build import _qtable_column, _unit
 
-        data = self.data.copy()
-        mask = None if self.mask is None else self.mask.copy()
+        data, mask = self.data, self.mask
+        if copy:
+            data, mask = data.copy(), None if mask is None else mask.copy()
         if self.unit is None:  # a view made a column, as a light curve's are made
             return _qtable_column(name, data, mask, None, self.description)
         out = u.Quantity(data, _unit(self.unit), copy=False)

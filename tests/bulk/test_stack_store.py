@@ -136,6 +136,24 @@ def test_light_curves_and_stacks_are_their_own(ztf):
                                                         key=oids.index)
 
 
+def test_stack_without_copy_shares_the_store(ztf):
+    oids = list(ztf)
+    result = _result(ztf)
+    first = result.stack()
+    shared = result.stack(copy=False)
+    again = result.stack(copy=False)
+    _same(shared, first)
+    assert np.shares_memory(shared["flux"].unmasked.value, again["flux"].unmasked.value)
+    assert not np.shares_memory(shared["flux"].unmasked.value, first["flux"].unmasked.value)
+    # As documented: a shared stack changed in place changes what the result gives later.
+    c = oids[5]
+    rows = np.flatnonzero(np.asarray(shared["oid"]) == c)
+    shared["band_id"][rows[0]] = 9
+    assert result[c]["band_id"][0] == 9
+    with pytest.raises(TypeError, match="copy must be True or False"):
+        result.stack(copy="no")
+
+
 def test_light_curves_built_before_the_stack_stay_as_they_are(ztf):
     oids = list(ztf)
     result = _result(ztf)
