@@ -202,7 +202,7 @@ class Transport:
         raise error  # outside the except block: nothing new is chained
 
     def _get(self, url, params, settings, parse, cache, max_age, headers, dialect, no_retry):
-        key = request_key("GET", url, params)
+        key = request_key("GET", url, params) if cache is not None else None
         if cache is not None:
             body = cache.get(key, max_age=max_age)
             if body is not None:
@@ -220,7 +220,8 @@ class Transport:
         return value
 
     def _fetch(self, url, params, settings, headers, dialect, no_retry=frozenset()):
-        shown = _shown_url(url, params)
+        # The URL as messages show it, made only for a message (a request's CPU time).
+        shown = _ShownUrl(url, params)
         last_problem, last_delay = None, 0.0
         token_sent = bool(settings.token) and urlsplit(url).hostname in settings.token_hosts
         probed = False
@@ -296,8 +297,7 @@ class Transport:
         target, query = url, params
         for _ in range(_MAX_REDIRECTS + 1):
             sent_headers = dict(headers)
-            host = urlsplit(target).hostname or ""
-            if settings.token and host in settings.token_hosts:
+            if settings.token and (urlsplit(target).hostname or "") in settings.token_hosts:
                 sent_headers[TOKEN_HEADER] = settings.token
             left = deadline.left()
             if left <= 0:
@@ -697,6 +697,18 @@ _UPPER_ESCAPES = frozenset(f"{b:02X}" for b in range(256) if chr(b) not in _UNRE
 
 def _shown_url(url, params):
     return url + ("?" + urlencode(params) if params else "")
+
+
+class _ShownUrl:
+    """`_shown_url`, made when a message formats it."""
+
+    __slots__ = ("url", "params")
+
+    def __init__(self, url, params):
+        self.url, self.params = url, params
+
+    def __str__(self):
+        return _shown_url(self.url, self.params)
 
 
 def _backoff(settings, attempt):

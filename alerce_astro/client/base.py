@@ -172,7 +172,8 @@ class AlerceBase(BaseQuery):
         section = _conf_section()
         token = self._token if self._token is not None else (_conf_value("token", section)
                                                              or None)
-        hosts = _token_hosts(tuple(self.urls[api] for api in self.service.token_apis))
+        urls = self.urls
+        hosts = _token_hosts(tuple(urls[api] for api in self.service.token_apis))
         if timeout is not None:
             check_setting("timeout", timeout)
         # conf items are checked when set; these also catch a bad configuration file.
