@@ -116,7 +116,8 @@ class Transport:
 
     def __init__(self, session=None, *, pool_size=32):
         self.session = session if session is not None else requests.Session()
-        adapter = _DeadlineAdapter(pool_connections=8, pool_maxsize=pool_size, max_retries=0)
+        adapter = self._adapter = _DeadlineAdapter(pool_connections=8, pool_maxsize=pool_size,
+                                                   max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._lock = threading.Lock()
@@ -201,7 +202,7 @@ class Transport:
         raise error  # outside the except block: nothing new is chained
 
     def _get(self, url, params, settings, parse, cache, max_age, headers, dialect, no_retry):
-        key = request_key("GET", url, params)
+        key = request_key("GET", url, params) if cache is not None else None
         if cache is not None:
             body = cache.get(key, max_age=max_age)
             if body is not None:
@@ -219,7 +220,8 @@ class Transport:
         return value
 
     def _fetch(self, url, params, settings, headers, dialect, no_retry=frozenset()):
-        shown = _shown_url(url, params)
+        # The URL as messages show it, made only for a message (a request's CPU time).
+        shown = _ShownUrl(url, params)
         last_problem, last_delay = None, 0.0
         token_sent = bool(settings.token) and urlsplit(url).hostname in settings.token_hosts
         probed = False
@@ -295,8 +297,7 @@ class Transport:
         target, query = url, params
         for _ in range(_MAX_REDIRECTS + 1):
             sent_headers = dict(headers)
-            host = urlsplit(target).hostname or ""
-            if settings.token and host in settings.token_hosts:
+            if settings.token and (urlsplit(target).hostname or "") in settings.token_hosts:
                 sent_headers[TOKEN_HEADER] = settings.token
             left = deadline.left()
             if left <= 0:
@@ -332,6 +333,30 @@ class Transport:
         """
         session = self.session
         auth, settings = self._environment_for(url)
+        adapter = self._adapter
+        if (type(session) is requests.Session and auth is _unchanged and not session.cookies
+                and session.auth is None and not session.params
+                and not any(session.hooks.values())
+                and session.get_adapter(url) is adapter):
+            # A plain session without auth, cookies, hooks, parameters or adapters of its own
+            # (the client's): what prepare_request and Session.send would add is its headers
+            # only, and building the rest was half of a request's CPU time. The adapter
+            # sends, maps urllib3's errors and builds the response as for session.send.
+            prepared = requests.PreparedRequest()
+            prepared.method = "GET"
+            prepared.url = prepared_url(url, query)
+            sent = requests.structures.CaseInsensitiveDict(session.headers)
+            sent.update(headers)
+            if None in sent.values():  # a None value removes the header, as in requests
+                sent = requests.structures.CaseInsensitiveDict(
+                    (k, v) for k, v in sent.items() if v is not None)
+            prepared.headers = sent
+            prepared.body = None
+            prepared.hooks = {"response": []}
+            response = adapter.send(prepared, timeout=timeout, **settings)
+            if "set-cookie" in response.raw.headers:  # kept as Session.send keeps them
+                requests.cookies.extract_cookies_to_jar(session.cookies, prepared, response.raw)
+            return response
         prepared = session.prepare_request(requests.Request(
             "GET", url, headers=headers, params=query or {}, auth=auth))
         return session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
@@ -625,8 +650,65 @@ def _param_text(value):
     return str(value)
 
 
+#: A URL that `requests` sends as it is: lowercase http(s) scheme and host, a path of
+#: characters it neither quotes nor normalises (no dot segments, no query, no fragment).
+_PLAIN_URL = re.compile(r"https?://[a-z0-9-][a-z0-9.-]*(:[1-9][0-9]{0,4})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?")
+_DOT_SEGMENT = re.compile(r"/\.\.?(/|$)")
+_ESCAPE = re.compile(r"%(..)")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def prepared_url(url, params):
+    """
+    The URL `requests` sends for ``url`` and the query ``params`` (``requests.Request("GET",
+    url, params=params).prepare().url``), byte for byte, without preparing a request.
+
+    Parameters
+    ----------
+    url : str
+        Base URL.
+    params : sequence of (str, str) pairs or None
+        Query parameters in order.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> prepared_url("http://127.0.0.1:8000/ztf/v1/objects", [("oid", "a b"), ("oid", "é")])
+    'http://127.0.0.1:8000/ztf/v1/objects?oid=a+b&oid=%C3%A9'
+    """
+    escapes = _ESCAPE.findall(url)
+    plain = _PLAIN_URL.fullmatch(url)
+    if (plain and int((plain.group(1) or ":0")[1:]) <= 65535 and not _DOT_SEGMENT.search(url)
+            and len(escapes) == url.count("%") and _UPPER_ESCAPES.issuperset(escapes)):
+        if "/" not in url[url.index("//") + 2:]:
+            url += "/"
+        if not params:
+            return url
+        return url + "?" + urlencode([(k.encode(), v.encode()) for k, v in params])
+    return requests.Request("GET", url, params=params or {}).prepare().url
+
+
+#: The escapes `requests` keeps as they are in a path: upper-case hex of reserved characters.
+_UPPER_ESCAPES = frozenset(f"{b:02X}" for b in range(256) if chr(b) not in _UNRESERVED)
+
+
 def _shown_url(url, params):
     return url + ("?" + urlencode(params) if params else "")
+
+
+class _ShownUrl:
+    """`_shown_url`, made when a message formats it."""
+
+    __slots__ = ("url", "params")
+
+    def __init__(self, url, params):
+        self.url, self.params = url, params
+
+    def __str__(self):
+        return _shown_url(self.url, self.params)
 
 
 def _backoff(settings, attempt):

@@ -156,7 +156,8 @@ class AlerceBase(BaseQuery):
     @property
     def urls(self):
         """Base URL of each API now in force (instance setting, else `~alerce_astro.conf`)."""
-        current = {api: getattr(conf, item) for api, item in API_SERVERS.items()}
+        section = _conf_section()
+        current = {api: _conf_value(item, section) for api, item in API_SERVERS.items()}
         current.update(self._urls)
         return current
 
@@ -165,23 +166,28 @@ class AlerceBase(BaseQuery):
         if value is not None:
             return value
         mine = getattr(self, name, None)
-        return mine if mine is not None else getattr(conf, name)
+        return mine if mine is not None else _conf_value(name)
 
     def _request_settings(self, timeout=None):
-        token = self._token if self._token is not None else (conf.token or None)
+        section = _conf_section()
+        token = self._token if self._token is not None else (_conf_value("token", section)
+                                                             or None)
         urls = self.urls
-        hosts = frozenset(urlsplit(urls[api]).hostname for api in self.service.token_apis)
+        hosts = _token_hosts(tuple(urls[api] for api in self.service.token_apis))
         if timeout is not None:
             check_setting("timeout", timeout)
         # conf items are checked when set; these also catch a bad configuration file.
-        return RequestSettings(
-            timeout=check_setting("timeout", self._setting("timeout", timeout)),
-            max_retries=check_setting("max_retries", self._setting("max_retries")),
-            backoff_factor=check_setting("backoff_factor", conf.backoff_factor,
-                                         where="conf."),
-            max_retry_delay=check_setting("max_retry_delay", conf.max_retry_delay,
-                                          where="conf."),
-            token=token, token_hosts=hosts)
+        numbers = (self._setting("timeout", timeout), self._setting("max_retries"),
+                   _conf_value("backoff_factor", section),
+                   _conf_value("max_retry_delay", section))
+        try:
+            checked = _checked_numbers(*numbers)
+        except TypeError:  # an unhashable value: checked (and refused) without the memo
+            checked = _checked_numbers.__wrapped__(*numbers)
+        timeout, max_retries, backoff_factor, max_retry_delay = checked
+        return RequestSettings(timeout=timeout, max_retries=max_retries,
+                               backoff_factor=backoff_factor, max_retry_delay=max_retry_delay,
+                               token=token, token_hosts=hosts)
 
     def _cache_for(self, cache, *, static=False):
         """The cache to use and the age limit of its entries, or (None, None)."""
@@ -190,7 +196,7 @@ class AlerceBase(BaseQuery):
             return None, None
         if static:
             return self._response_cache(), None
-        max_age = float(conf.cache_timeout)
+        max_age = float(_conf_value("cache_timeout"))
         if max_age <= 0:
             return None, None
         return self._response_cache(), max_age
@@ -432,6 +438,56 @@ def _checking_booleans(function, flags):
 
     method._checks_booleans = True
     return method
+
+
+# Settings are read on every request: astropy's ConfigItem validates the stored value on each
+# read (a tenth of a request's CPU time for the ~12 items a request reads). `_conf_value` reads
+# the stored value as it is and validates each distinct one once; what `conf.x = ...`,
+# ``set_temp``, ``reset`` or a configuration file put there is read again on the next call.
+_VALIDATED = {}
+
+
+def _conf_section():
+    """The configuration section of `~alerce_astro.conf`'s items, or None (then read slowly)."""
+    from astropy.config import get_config
+
+    item = type(conf).timeout
+    section = get_config(item.module, rootname=item.rootname)
+    return None if getattr(section.main, "interpolation", True) else section
+
+
+def _conf_value(name, section=False):
+    """``getattr(conf, name)``, without validating a stored value already validated once."""
+    if section is False:
+        section = _conf_section()
+    item = getattr(type(conf), name)
+    if section is None or item.aliases or name not in section:
+        return getattr(conf, name)
+    raw = dict.__getitem__(section, name)
+    try:
+        key = (name, type(raw), raw)
+        return _VALIDATED[key]
+    except TypeError:  # an unhashable stored value: astropy's own read
+        return getattr(conf, name)
+    except KeyError:
+        pass
+    value = getattr(conf, name)
+    if len(_VALIDATED) < 256:
+        _VALIDATED[key] = value
+    return value
+
+
+@functools.lru_cache(maxsize=64)
+def _token_hosts(urls):
+    return frozenset(urlsplit(url).hostname for url in urls)
+
+
+@functools.lru_cache(maxsize=64, typed=True)
+def _checked_numbers(timeout, max_retries, backoff_factor, max_retry_delay):
+    """The numeric settings of a request, checked (once per distinct set of values)."""
+    return (check_setting("timeout", timeout), check_setting("max_retries", max_retries),
+            check_setting("backoff_factor", backoff_factor, where="conf."),
+            check_setting("max_retry_delay", max_retry_delay, where="conf."))
 
 
 def _checked_urls(urls):

@@ -107,3 +107,36 @@ def test_the_cli_says_usage_error_exit_2(value):
     assert run.returncode == 2, run.stderr
     assert "internal error" not in run.stderr
     assert "timeout" in run.stderr
+
+
+def test_conf_changes_between_calls_are_honoured(tmp_path):
+    # Settings are read through a memo of validated values (a request's CPU time): each change
+    # of conf, by assignment, set_temp, a configuration file's text or reset, is seen by the
+    # next call, and a client's own setting still wins.
+    from astropy.config import get_config
+
+    client = AlerceClass(cache_location=tmp_path)
+    mine = AlerceClass(cache_location=tmp_path, timeout=7, urls={"ztf_v1": "http://mine:1/v1"})
+    before = client._request_settings()
+    with conf.set_temp("timeout", 3.5), conf.set_temp("ztf_server", "http://h:9/ztf"):
+        assert client._request_settings().timeout == 3.5
+        assert client.urls["ztf_v1"] == "http://h:9/ztf"
+        assert mine._request_settings().timeout == 7.0
+        assert mine.urls["ztf_v1"] == "http://mine:1/v1"
+        with conf.set_temp("token", "abc.def"):
+            settings = client._request_settings()
+            assert settings.token == "abc.def" and "h" in settings.token_hosts
+        assert client._request_settings().token is None
+    assert client._request_settings() == before
+    item = type(conf).__dict__["max_retry_delay"]
+    section = get_config(item.module, rootname=item.rootname)
+    saved = conf.max_retry_delay
+    try:
+        section[item.name] = "12.5"  # as a configuration file gives it: text
+        assert client._request_settings().max_retry_delay == 12.5
+        conf.max_retry_delay = 4
+        assert client._request_settings().max_retry_delay == 4.0
+        conf.reset("max_retry_delay")
+        assert client._request_settings().max_retry_delay == item.defaultvalue
+    finally:
+        conf.max_retry_delay = saved
