@@ -68,19 +68,21 @@ def recorded(fixtures_dir):
     return out
 
 
+def _pair(oid, body, forced):
+    """(prepared, plain light curve) of one recorded object (with its forced photometry if
+    ``forced``); warnings are the caller's to silence."""
+    rows = (body.get("forced_photometry") or []) if forced else None
+    meta = {"service": "ALeRCE ZTF API v1", "url": f"https://x/{oid}"}
+    return (prepared_lightcurve_from_json(body.get("lightcurve"), oid=oid, forced=rows,
+                                          meta=meta),
+            lightcurve_from_json(body.get("lightcurve"), oid=oid, forced=rows, meta=meta))
+
+
 def _both(recorded, forced):
     """oid -> (prepared, plain light curve) for every recorded object."""
-    out = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for oid, body in recorded:
-            rows = (body.get("forced_photometry") or []) if forced else None
-            meta = {"service": "ALeRCE ZTF API v1", "url": f"https://x/{oid}"}
-            out[oid] = (prepared_lightcurve_from_json(body.get("lightcurve"), oid=oid,
-                                                      forced=rows, meta=meta),
-                        lightcurve_from_json(body.get("lightcurve"), oid=oid, forced=rows,
-                                             meta=meta))
-    return out
+        return {oid: _pair(oid, body, forced) for oid, body in recorded}
 
 
 @pytest.mark.parametrize("forced", [False, True])

@@ -21,15 +21,11 @@ from alerce_astro.apis.multisurvey.photometry import (
     lightcurve_from_rows,
     prepared_lightcurves_from_rows,
 )
-from alerce_astro.apis.ztf_v1.photometry import (
-    lightcurve_from_json,
-    prepared_lightcurve_from_json,
-)
 from alerce_astro.bulk import BulkResult
 from alerce_astro.lightcurve.build import PreparedLightCurve
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_prepared import _same  # noqa: E402
+from test_prepared import _pair, _same  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +36,9 @@ def ztf(fixtures_dir):
     paths = sorted((fixtures_dir / "recorded" / "objects").glob("ZTF*.json"))[:60]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for i, path in enumerate(paths):
-            body = json.loads(path.read_text(encoding="utf-8"))
-            oid = path.stem
-            rows = (body.get("forced_photometry") or []) if i % 2 else None
-            meta = {"service": "ALeRCE ZTF API v1", "url": f"https://x/{oid}"}
-            out[oid] = (prepared_lightcurve_from_json(body.get("lightcurve"), oid=oid,
-                                                      forced=rows, meta=meta),
-                        lightcurve_from_json(body.get("lightcurve"), oid=oid, forced=rows,
-                                             meta=meta))
+        for i, path in enumerate(paths):  # every other one with its forced photometry
+            out[path.stem] = _pair(path.stem, json.loads(path.read_text(encoding="utf-8")),
+                                   forced=bool(i % 2))
     return out
 
 
