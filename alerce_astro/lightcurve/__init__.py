@@ -7,6 +7,7 @@ Light curves of ALeRCE objects as astropy time series, flux first and survey-agn
   magnitudes, folding, a multiband periodogram, SEDs, plotting and ECSV/FITS round trips.
 - `build_lightcurve`: the same from a survey's photometry rows and its `PhotometryMap` (the
   maps live in the API packages, e.g. `alerce_astro.apis.ztf_v1.photometry`).
+
 The methods that fetch them (``get_lightcurve``, ``query_detections``,
 ``query_non_detections``, ``query_forced_photometry``) are those of `~alerce_astro.AlerceClass`.
 """

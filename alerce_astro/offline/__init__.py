@@ -15,19 +15,22 @@ The pytest plugin (`alerce_astro.testing.pytest_plugin`) provides the ``alerce_s
 
 Modules, one job each:
 
-=================  ==============================================================
-``server``         the HTTP server, the mount table, request log and injections
-``dataset``        dataset folders: their survey, loading and indexing ZTF data
-``flask_restx``    Flask/Flask-RESTX behaviour shared by the Flask services
-``postgres``       PostgreSQL semantics (NULLs, LIKE, the order of tied rows)
-``tokens``         the ZTF API v1's ``AUTH-TOKEN`` checking, its bug included
-``faults``         deterministic latency, failures, drops and truncations
-``ztf_api``        the ZTF API v1 routes over a dataset
-``lightcurve_api`` the light curve API v2 (forced photometry)
-``stamps_api``     the stamp service
-``catshtm_api``    the catsHTM service
-``simulate``       the seeded sample-data generator
-=================  ==============================================================
+==================  ============================================================
+``server``          the HTTP server, the mount table, request log and injections
+``dataset``         dataset folders: their survey, loading and indexing ZTF data
+``flask_restx``     Flask/Flask-RESTX behaviour shared by the Flask services
+``fastapi``         FastAPI/Starlette behaviour shared by the FastAPI services
+``postgres``        PostgreSQL semantics (NULLs, LIKE, the order of tied rows)
+``tokens``          the ZTF API v1's ``AUTH-TOKEN`` checking, its bug included
+``faults``          deterministic latency, failures, drops and truncations
+``ztf_api``         the ZTF API v1 routes over a dataset
+``lightcurve_api``  the light curve API v2 (forced photometry)
+``stamps_api``      the stamp service
+``catshtm_api``     the catsHTM service
+``multisurvey``     the multisurvey (LSST) API over LSST dataset folders
+``tap``             a real local TAP service (DaCHS) loaded with dataset folders
+``simulate``        the seeded sample-data generator
+==================  ============================================================
 
 Importing this module is cheap: it imports neither numpy, nor astropy, nor matplotlib.
 """
