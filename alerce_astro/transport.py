@@ -374,8 +374,9 @@ class Transport:
             if session.trust_env and not session.auth:
                 auth = requests.utils.get_netrc_auth(url)
             # A callable that changes nothing stands for "no netrc entry", so that
-            # prepare_request does not look the file up again.
-            found = (auth or _unchanged, settings)
+            # prepare_request does not look the file up again; but a session's own auth is
+            # left for requests to merge (None), or it would be overridden by that callable.
+            found = (auth or (None if session.auth else _unchanged), settings)
             self._environment[key] = found
         return found
 

@@ -63,3 +63,16 @@ def test_a_session_with_hooks_or_cookies_goes_through_requests(recorded_server,
     assert seen and seen[-1].endswith(f"/objects/{OID}/magstats")
     headers = {k.lower(): v for k, v in recorded_server.requests[-1]["headers"].items()}
     assert headers["cookie"] == "flavour=oat"
+
+
+def test_a_session_with_its_own_auth_sends_it(recorded_server, tmp_path):
+    # requests merges a session's auth only when the request has none of its own.
+    session = requests.Session()
+    session.auth = ("astronomer", "s3cret")
+    client = AlerceClass(urls=recorded_server.urls, cache_location=tmp_path)
+    client._transport.session = session
+    client._transport.session.mount("http://", client._transport._adapter)
+    recorded_server.reset_requests()
+    assert list(client.query_magstats(OID, cache=False)["fid"]) == [1, 2]
+    headers = {k.lower(): v for k, v in recorded_server.requests[-1]["headers"].items()}
+    assert headers["authorization"] == "Basic YXN0cm9ub21lcjpzM2NyZXQ="
