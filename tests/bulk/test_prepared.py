@@ -139,14 +139,6 @@ def test_get_lightcurves_equals_get_lightcurve(sample_server):
         _same(bulk.stack(), plain.stack())
 
 
-@pytest.fixture(scope="module")
-def sample_server():
-    from alerce_astro.offline import SampleServer
-
-    with SampleServer() as server:
-        yield server
-
-
 # ----------------------------------------------------------------------------------------------
 # Many objects prepared together (prepare_lightcurves) against each prepared alone.
 def _same_prepared(a, b):

@@ -13,12 +13,6 @@ from alerce_astro.exceptions import InvalidQueryError, NoResultsWarning
 from alerce_astro.offline import SampleServer
 
 
-@pytest.fixture(scope="module")
-def sample_server():
-    with SampleServer() as server:
-        yield server
-
-
 @pytest.fixture
 def client(sample_server, tmp_path):
     sample_server.reset_requests()

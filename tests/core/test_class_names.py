@@ -7,14 +7,6 @@ from alerce_astro.client.class_names import forget_class_names
 from alerce_astro.exceptions import InvalidQueryError
 
 
-@pytest.fixture(scope="module")
-def sample_server():
-    from alerce_astro.offline import SampleServer
-
-    with SampleServer() as server:
-        yield server
-
-
 @pytest.fixture
 def client(sample_server, client_of):
     forget_class_names()

@@ -7,14 +7,6 @@ from alerce_astro.exceptions import ObjectNotFoundError
 from alerce_astro.surveys import get_survey
 
 
-@pytest.fixture(scope="module")
-def sample_server():
-    from alerce_astro.offline import SampleServer
-
-    with SampleServer() as server:
-        yield server
-
-
 @pytest.fixture
 def client(sample_server, client_of):
     return client_of(sample_server)

@@ -15,14 +15,6 @@ from alerce_astro.exceptions import InvalidQueryError, MaxResultsWarning
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def sample_server():
-    from alerce_astro.offline import SampleServer
-
-    with SampleServer() as server:
-        yield server
-
-
 @pytest.fixture
 def client(sample_server, client_of):
     return client_of(sample_server)

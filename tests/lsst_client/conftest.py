@@ -46,10 +46,3 @@ def client(server, tmp_path):
     server.reset_requests()
     server.clear_injections()
     return server.client(survey="lsst", cache_location=tmp_path, max_retries=1)
-
-
-@pytest.fixture(scope="module")
-def sample_server():
-    """The built-in sample (ZTF and its LSST twin)."""
-    with SampleServer() as running:
-        yield running

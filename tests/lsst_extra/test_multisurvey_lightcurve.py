@@ -10,7 +10,6 @@ from astropy import units as u
 from alerce_astro.exceptions import InvalidQueryError, ObjectNotFoundError
 from alerce_astro.lightcurve import AlerceLightCurve
 from alerce_astro.lightcurve.combine import combine_lightcurves
-from alerce_astro.offline import SampleServer
 
 #: The built-in sample's pairs (alerce_astro/offline/simulate/lsst/counterparts.py).
 PAIRS = {"ZTF00aaaaaaa": 459010985777168385,   # SN Ia (a sibling in the same host)
@@ -20,12 +19,6 @@ PAIRS = {"ZTF00aaaaaaa": 459010985777168385,   # SN Ia (a sibling in the same ho
 
 def _plain(column, unit):
     return np.asarray(getattr(column, "unmasked", column).to_value(unit))
-
-
-@pytest.fixture(scope="module")
-def sample_server():
-    with SampleServer() as server:
-        yield server
 
 
 @pytest.fixture

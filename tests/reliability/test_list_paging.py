@@ -12,8 +12,6 @@ Paging loses nothing silently and always ends (issue 16 point 1, issue 17 root c
   ran for ever and the second gave 200 rows for 10 objects without a word.
 """
 
-import json
-import random
 import tempfile
 import warnings
 from urllib.parse import urlencode
@@ -29,32 +27,7 @@ from alerce_astro.apis.paging import MAX_ROWS, LookAheadPager, PageNumberPager, 
 from alerce_astro.exceptions import AlerceWarning, MaxResultsWarning
 from alerce_astro.offline import SampleServer
 
-N_OBJECTS = 272
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-@pytest.fixture(scope="module")
-def tied_server(tmp_path_factory):
-    """272 objects whose deltajd and ndet have many ties (single detections: 0) and NULLs."""
-    root = tmp_path_factory.mktemp("ties")
-    (root / "objects").mkdir()
-    rng = random.Random(16)
-    for n in range(N_OBJECTS):
-        oid = f"ZTF20{LETTERS[n // 26 % 26]}{LETTERS[n % 26]}aaaaa"
-        single = n % 3 == 0
-        deltajd = 0.0 if single else (None if n % 17 == 0 else float(rng.randint(1, 40)))
-        row = {"oid": oid, "ndethist": "1", "ncovhist": 5, "mjdstarthist": 58000.5,
-               "mjdendhist": 58100.5, "corrected": False, "stellar": False,
-               "ndet": 1 if single else rng.randint(2, 30), "g_r_max": None,
-               "g_r_max_corr": None, "g_r_mean": None, "g_r_mean_corr": None,
-               "firstmjd": 58000.0 + n, "lastmjd": 58000.0 + n + (deltajd or 0.0),
-               "deltajd": deltajd, "meanra": 10.0 + n / 100, "meandec": 20.0,
-               "sigmara": 1e-5, "sigmadec": 1e-5, "step_id_corr": "test"}
-        data = {"object": row, "lightcurve": None, "magstats": [], "probabilities": [],
-                "features": []}
-        (root / "objects" / f"{oid}.json").write_text(json.dumps(data))
-    with SampleServer(root) as server:
-        yield server
+N_OBJECTS = 272  # the objects of the tied_server fixture (tests/conftest.py)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from alerce_astro.offline.dataset import Dataset
 from alerce_astro.offline.postgres import page_order, prefers_index_scan, sort_key
 
 RECORDED = Path(__file__).resolve().parents[2].parent / "shared" / "alerce-fixtures" / "recorded"
-N_OBJECTS = 272
+N_OBJECTS = 272  # the objects of the tied_server fixture (tests/conftest.py)
 
 
 # ------------------------------------------------------------------ the algorithms
@@ -112,31 +112,6 @@ def test_recorded_pages_in_their_exact_order(recorded_order_server):
 
 
 # ------------------------------------------------------------------ paging loses rows
-@pytest.fixture(scope="module")
-def tied_server(tmp_path_factory):
-    """272 objects whose deltajd has many ties (single-detection objects: 0) and NULLs."""
-    root = tmp_path_factory.mktemp("ties")
-    (root / "objects").mkdir()
-    rng = random.Random(16)
-    for n in range(N_OBJECTS):
-        oid = f"ZTF20{'abcdefghijklmnopqrstuvwxyz'[n // 26 % 26]}" \
-              f"{'abcdefghijklmnopqrstuvwxyz'[n % 26]}aaaaa"
-        single = n % 3 == 0
-        deltajd = 0.0 if single else (None if n % 17 == 0 else float(rng.randint(1, 40)))
-        row = {"oid": oid, "ndethist": "1", "ncovhist": 5, "mjdstarthist": 58000.5,
-               "mjdendhist": 58100.5, "corrected": False, "stellar": False,
-               "ndet": 1 if single else rng.randint(2, 30), "g_r_max": None,
-               "g_r_max_corr": None, "g_r_mean": None, "g_r_mean_corr": None,
-               "firstmjd": 58000.0 + n, "lastmjd": 58000.0 + n + (deltajd or 0.0),
-               "deltajd": deltajd, "meanra": 10.0 + n / 100, "meandec": 20.0,
-               "sigmara": 1e-5, "sigmadec": 1e-5, "step_id_corr": "test"}
-        data = {"object": row, "lightcurve": None, "magstats": [], "probabilities": [],
-                "features": []}
-        (root / "objects" / f"{oid}.json").write_text(json.dumps(data))
-    with SampleServer(root) as server:
-        yield server
-
-
 def _all_pages(server, **params):
     """Every page of a query, fetched as a client that trusts the pages would: the oids."""
     url = server.urls["ztf_v1"] + "/objects/"
