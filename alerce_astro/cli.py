@@ -459,6 +459,8 @@ def flatten_table(table):
     from astropy.table import Column, MaskedColumn, Table
     from astropy.time import Time
 
+    from .tables import position_columns
+
     out = Table(meta=dict(table.meta))
     for name in table.colnames:
         col = table[name]
@@ -467,11 +469,8 @@ def flatten_table(table):
             out[name] = Column(col.utc.mjd, unit=u.d,
                                description=(description or name) + " (MJD, UTC)")
         elif isinstance(col, SkyCoord):
-            icrs = col.icrs
-            out[f"{name}_ra"] = Column(icrs.ra.deg, unit=u.deg, description="Right ascension "
-                                       "(ICRS)")
-            out[f"{name}_dec"] = Column(icrs.dec.deg, unit=u.deg, description="Declination "
-                                        "(ICRS)")
+            for column in position_columns(name, col):
+                out[column.name] = column
         elif isinstance(col, u.Quantity):
             # A masked quantity's .value holds placeholders (0.0, 1e20): keep its mask.
             mask = getattr(col, "mask", None)

@@ -11,7 +11,7 @@ import os
 from astropy.coordinates import SkyCoord
 from astropy.table import Column, Table
 
-__all__ = ["AlerceTable", "votable_ready"]
+__all__ = ["AlerceTable", "votable_ready", "position_columns"]
 
 _VOTABLE_SUFFIXES = (".xml", ".vot", ".votable")
 
@@ -75,11 +75,39 @@ def votable_ready(table):
         if not isinstance(col, SkyCoord):
             continue
         index = out.colnames.index(name)
-        icrs = col.icrs
-        what = getattr(col.info, "description", None) or "Position"
+        ra, dec = position_columns(name, col)
         out.remove_column(name)
-        out.add_column(Column(icrs.ra.deg, name=f"{name}_ra", unit="deg",
-                              description=f"{what}: right ascension (ICRS)"), index=index)
-        out.add_column(Column(icrs.dec.deg, name=f"{name}_dec", unit="deg",
-                              description=f"{what}: declination (ICRS)"), index=index + 1)
+        out.add_column(ra, index=index)
+        out.add_column(dec, index=index + 1)
     return out
+
+
+def position_columns(name, coord):
+    """
+    The ICRS ``<name>_ra`` and ``<name>_dec`` columns (deg) of a
+    `~astropy.coordinates.SkyCoord` column, for formats without astropy's mixin columns.
+
+    Parameters
+    ----------
+    name : str
+        The column's name.
+    coord : `~astropy.coordinates.SkyCoord`
+        Its positions (its ``info.description`` names them in the new descriptions).
+
+    Returns
+    -------
+    ra, dec : `~astropy.table.Column`
+
+    Examples
+    --------
+    >>> from astropy.coordinates import SkyCoord
+    >>> ra, dec = position_columns("coord", SkyCoord([10.5], [-3.25], unit="deg"))
+    >>> ra.name, float(dec[0]), ra.description
+    ('coord_ra', -3.25, 'Position: right ascension (ICRS)')
+    """
+    icrs = coord.icrs
+    what = getattr(coord.info, "description", None) or "Position"
+    return (Column(icrs.ra.deg, name=f"{name}_ra", unit="deg",
+                   description=f"{what}: right ascension (ICRS)"),
+            Column(icrs.dec.deg, name=f"{name}_dec", unit="deg",
+                   description=f"{what}: declination (ICRS)"))
