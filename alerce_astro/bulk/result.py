@@ -195,10 +195,12 @@ class BulkResult(Mapping):
         Notes
         -----
         Light curves of a bulk download (held prepared, see `BulkResult`) are stacked
-        without building any, and from then on the result holds their data once, column by
-        column (its store), instead of as thousands of small arrays. Each ``stack()`` is a
-        copy of that store (unless ``copy=False``) and each light curve asked for afterwards a
-        copy of its part: changing or sorting one in place changes nothing else.
+        without building any. The result holds their data once, column by column, never as
+        thousands of small arrays: in the arrays of the batches they were prepared in, and
+        from the first ``stack(copy=False)`` (or the first stack of light curves prepared one
+        by one) in one store, whose arrays that stack shares. Each ``stack()`` is a table of
+        its own (unless ``copy=False``) and each light curve asked for a copy of its part:
+        changing or sorting one in place changes nothing else.
 
         Raises
         ------
@@ -237,7 +239,11 @@ class BulkResult(Mapping):
     def _stack_prepared(self, copy):
         """The stack of the prepared light curves (None if they do not stack that way), made
         from the store that holds their arrays from the first stack on (a copy of it, or its
-        own arrays with ``copy=False``)."""
+        own arrays with ``copy=False``).
+
+        Light curves held by their batches' stores (a bulk download) already hold their
+        arrays once: a stack that is a copy is the join of the batches itself (one copy, not
+        a store and a copy of it), and only ``copy=False`` makes the result's own store."""
         def adopt(store):
             # From now on each object's arrays are only in the store (the prepared copies
             # are let go as they are copied in): a light curve is built from a copy of its
@@ -247,11 +253,17 @@ class BulkResult(Mapping):
 
         with self._lock:
             if self._store is None:
+                items = list(self._values.items())
+                batched = copy and any(value._held is not None for _, value in items)
                 # Stores whose objects' arrays would not come back exactly (a column of
                 # several numeric dtypes) are not adopted: stacked, and the result as before.
-                store = _Store.join(list(self._values.items()), adopt=adopt)
-                if store is None or not store.exact:
-                    return None if store is None else store.table(copy=False)
+                store = _Store.join(items, adopt=None if batched else adopt)
+                if store is None:
+                    return None
+                if self._store is None:  # not adopted: the table's arrays must be its own
+                    _give_back_freed_memory()  # what the download freed, before the table
+                    held = next(iter(self._values.values()))._held
+                    return store.table(copy=held is not None and held[0] is store)
             return self._store.table(copy=copy)
 
 
@@ -647,13 +659,19 @@ class _Store:
         # The orders of names (most objects share one), each kept once, and for each run
         # the orders among its objects.
         orders, names_of, lengths, objects, exact = {}, [], [], [], True
+        kinds = []  # per run: the sets of names of its objects, and which set each object has
         for store, start, stop in segments:
             own = {}
+            which = []
             for order in store.names_of[start:stop]:
                 key = id(order)
                 if key not in own:
-                    own[key] = orders.setdefault(order, order)
-                names_of.append(own[key])
+                    own[key] = (len(own), orders.setdefault(order, order))
+                index, canonical = own[key]
+                names_of.append(canonical)
+                which.append(index)
+            kinds.append(([frozenset(order) for _, order in own.values()],
+                          np.array(which) if len(own) > 1 else None))
             lengths.append(np.diff(store.ends[start:stop + 1]))
             objects.extend(store.objects[start:stop])
             exact = exact and store.exact
@@ -663,14 +681,14 @@ class _Store:
         names = list(dict.fromkeys(chain.from_iterable(orders)))
         if "oid" in names or "time" in names:
             return None
-        # Where each run's objects start in the joined store, and which of them have each
-        # column (True/False for all of a run, else one flag per object).
+        # Where each run's objects start in the joined store.
         starts = np.cumsum([0] + [stop - start for _, start, stop in segments]).tolist()
         columns = {}
         for name in names:
             column = _StoredColumn.plan_runs(
-                [(store.columns.get(name), store.present(name, start, stop), start, stop)
-                 for store, start, stop in segments], total)
+                [(store.columns.get(name), _present(name, sets, which), start, stop)
+                 for (store, start, stop), (sets, which) in zip(segments, kinds,
+                                                               strict=True)], total)
             if column is None:
                 return None
             exact = exact and column.exact
@@ -763,20 +781,6 @@ class _Store:
                 by_object[start:stop] = [None] * (stop - start)
                 _give_back_freed_memory()
         return store
-
-    def present(self, name, start, stop):
-        """Whether objects ``start:stop`` have column ``name``: True or False for all of
-        them, else one flag each."""
-        if name not in self.columns:
-            return False
-        orders = self.names_of[start:stop]
-        has = {}
-        for order in orders:
-            if id(order) not in has:
-                has[id(order)] = name in order
-        if len(set(has.values())) <= 1:
-            return bool(has) and next(iter(has.values()))
-        return np.array([has[id(order)] for order in orders])
 
     def shell(self, index):
         """The prepared light curve of object ``index``, its arrays held here."""
@@ -972,6 +976,18 @@ class _StoredColumn:
         out.info.name = name
         out.info.description = self.description
         return out
+
+
+def _present(name, sets, which):
+    """Which objects of a run have column ``name``: True or False for all of them, else one
+    flag each; ``sets`` the sets of names among them, ``which`` the set of each object (None
+    when they all have the one set)."""
+    if which is None:
+        return name in sets[0]
+    flags = np.array([name in names for names in sets])
+    if flags.all() or not flags.any():
+        return bool(flags[0])
+    return flags[which]
 
 
 def _by_name(names, by_object, one_order):
