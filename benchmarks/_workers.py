@@ -66,6 +66,8 @@ def scaling(urls, oids, max_workers=None, copy=True):
         start = time.perf_counter()
         result = client.get_lightcurves(oids, progress=False, cache=False,
                                         max_workers=max_workers)
+        fetched = time.perf_counter()
+        get_peak = _peak_rss_mib()  # the download alone: the batches held, before the stack
         stacked = result.stack(copy=copy)  # every light curve in one table
         elapsed = time.perf_counter() - start
     points = len(stacked)
@@ -76,7 +78,8 @@ def scaling(urls, oids, max_workers=None, copy=True):
             "rss_before_mib": before, "peak_rss_mib": peak, "growth_mib": peak - before,
             "held_mib": _rss_mib() - before, "requests": result.meta["requests"],
             "result_mib": size / 2**20,
-            "growth_per_result": (peak - before) / (size / 2**20) if size else None}
+            "growth_per_result": (peak - before) / (size / 2**20) if size else None,
+            "get_growth_mib": get_peak - before, "stack_seconds": elapsed - (fetched - start)}
 
 
 def stack(body, n_objects):

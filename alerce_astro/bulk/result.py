@@ -195,10 +195,12 @@ class BulkResult(Mapping):
         Notes
         -----
         Light curves of a bulk download (held prepared, see `BulkResult`) are stacked
-        without building any, and from then on the result holds their data once, column by
-        column (its store), instead of as thousands of small arrays. Each ``stack()`` is a
-        copy of that store (unless ``copy=False``) and each light curve asked for afterwards a
-        copy of its part: changing or sorting one in place changes nothing else.
+        without building any. The result holds their data once, column by column, never as
+        thousands of small arrays: in the arrays of the batches they were prepared in, and
+        from the first ``stack(copy=False)`` (or the first stack of light curves prepared one
+        by one) in one store, whose arrays that stack shares. Each ``stack()`` is a table of
+        its own (unless ``copy=False``) and each light curve asked for a copy of its part:
+        changing or sorting one in place changes nothing else.
 
         Raises
         ------
@@ -237,7 +239,11 @@ class BulkResult(Mapping):
     def _stack_prepared(self, copy):
         """The stack of the prepared light curves (None if they do not stack that way), made
         from the store that holds their arrays from the first stack on (a copy of it, or its
-        own arrays with ``copy=False``)."""
+        own arrays with ``copy=False``).
+
+        Light curves held by their batches' stores (a bulk download) already hold their
+        arrays once: a stack that is a copy is the join of the batches itself (one copy, not
+        a store and a copy of it), and only ``copy=False`` makes the result's own store."""
         def adopt(store):
             # From now on each object's arrays are only in the store (the prepared copies
             # are let go as they are copied in): a light curve is built from a copy of its
@@ -247,11 +253,17 @@ class BulkResult(Mapping):
 
         with self._lock:
             if self._store is None:
+                items = list(self._values.items())
+                batched = copy and any(value._held is not None for _, value in items)
                 # Stores whose objects' arrays would not come back exactly (a column of
                 # several numeric dtypes) are not adopted: stacked, and the result as before.
-                store = _Store.join(list(self._values.items()), adopt=adopt)
-                if store is None or not store.exact:
-                    return None if store is None else store.table(copy=False)
+                store = _Store.join(items, adopt=None if batched else adopt)
+                if store is None:
+                    return None
+                if self._store is None:  # not adopted: the table's arrays must be its own
+                    _give_back_freed_memory()  # what the download freed, before the table
+                    held = next(iter(self._values.values()))._held
+                    return store.table(copy=held is not None and held[0] is store)
             return self._store.table(copy=copy)
 
 
@@ -500,7 +512,11 @@ def stack_prepared(items):
         way only `stack_tables` resolves (different units, text against numbers...).
     """
     store = _Store.join(items)
-    return None if store is None else store.table(copy=False)  # a store nobody else holds
+    if store is None:
+        return None
+    # A store of the items' own (one batch, whole and in order) is theirs: copied.
+    held = items[0][1]._held
+    return store.table(copy=held is not None and held[0] is store)
 
 
 _VALUES, _MASK, _UNIT, _DESCRIPTION = (itemgetter(i) for i in range(4))
@@ -516,6 +532,10 @@ class _Store:
     for all of them (what their stack is made of), and what each object had (its columns in
     its order, where it had a mask, its text widths), so that its own arrays can be taken
     back from the store exactly as they were (copies).
+
+    A batch of a bulk download is prepared straight into a store of its own (`of_batch`:
+    the batch's arrays, never cut per object); the first stack of a result joins the stores
+    of its batches into one (`join`).
     """
 
     def __init__(self, cls, survey, time_description, oids, ends, mjd, columns, names_of,
@@ -524,8 +544,58 @@ class _Store:
         self.oids, self.ends, self.mjd = oids, ends, mjd
         self.columns, self.names_of = columns, names_of
         self.objects = objects  # (position, oid, meta) of each object
-        self.meta = meta  # (the first object's meta, what they all share)
+        self._meta = meta  # (the first object's meta, what they all share), or None: not yet
         self.exact = exact  # whether each object's arrays come back as they were
+
+    def __setstate__(self, state):
+        if "meta" in state:  # pickled before stores worked their meta out when needed
+            state["_meta"] = state.pop("meta")
+        self.__dict__.update(state)
+
+    @property
+    def meta(self):
+        """(The first object's ``meta``, the ``meta`` every object shares)."""
+        if self._meta is None:
+            prepared = _prepared_class()
+            metas = [prepared(self.cls, None, self.survey, None, position, oid, meta,
+                              self.time_description).info(_Position(position))
+                     for position, oid, meta in self.objects]
+            self._meta = (metas[0], _common_meta(metas))
+        return self._meta
+
+    @classmethod
+    def of_batch(cls, lc_cls, survey, time_description, ends, mjd, out, masked, widths,
+                 objects):
+        """
+        The store of a batch prepared together
+        (`~alerce_astro.lightcurve.build.prepare_lightcurves`): the batch's own arrays, each
+        object the rows ``ends[i]:ends[i + 1]``; ``out`` its columns ``name -> (values, mask,
+        unit, description)``, ``masked`` name -> whether each object has a masked value,
+        ``widths`` name -> each object's text width, ``objects`` (position, oid, meta) of each.
+        """
+        columns = {}
+        for name, (values, mask, unit, description) in out.items():
+            column = _StoredColumn()
+            flags = masked.get(name) if mask is not None else None
+            if flags is not None and any(flags):
+                column.mask, column.masked = mask, np.array(flags)
+            else:
+                column.mask = column.masked = None
+            column.dtypes = None
+            width = widths.get(name)
+            if width:
+                top = max(width)
+                if values.dtype.itemsize // 4 != top:  # as wide as the widest object's
+                    values = values.astype(f"U{top}")
+                if min(width) != top:
+                    column.dtypes = [np.dtype(f"U{w}") for w in width]
+            column.data, column.unit, column.description = values, unit, description
+            column.exact, column.gaps = True, False
+            columns[name] = column
+        order = tuple(out)
+        return cls(lc_cls, survey, time_description, [oid for _, oid, _ in objects],
+                   np.asarray(ends, dtype=np.int64), mjd, columns, [order] * len(objects),
+                   objects, None, True)
 
     @classmethod
     def join(cls, items, *, adopt=None):
@@ -533,11 +603,128 @@ class _Store:
         The store of ``items`` (oid, prepared light curve), or None when they cannot be
         stacked without building them (see `stack_prepared`).
 
+        Light curves held by stores (the batches of a bulk download) are copied a run of
+        consecutive objects of a store at a time; others are first joined run by run
+        (`of_prepared`). When all are the objects of one store, in its order, that store is
+        the answer (nothing copied).
+
         ``adopt(store)``, if given, is called once the columns are planned and only when the
         store is exact (no array filled yet): the caller then lets the prepared light curves
-        go (``items`` is emptied), and their arrays are released a few hundred objects at a
-        time as they are copied in, so that the data are never held twice over.
+        go (``items`` is emptied), and their arrays are released a few batches at a time as
+        they are copied in, so that the data are never held twice over.
         """
+        prepared = _prepared_class()
+        if not items or not all(type(value) is prepared for _, value in items):
+            return None
+        if all(value._held is None for _, value in items):
+            return cls.of_prepared(items, adopt=adopt)
+        segments, run = [], []
+        for item in items:
+            held = item[1]._held
+            if held is None:
+                run.append(item)
+                continue
+            if run:
+                store = cls.of_prepared(run)
+                if store is None:
+                    return None
+                segments.append([store, 0, len(run)])
+                run = []
+            store, index = held
+            last = segments[-1] if segments else None
+            if last is not None and last[0] is store and last[2] == index:
+                last[2] += 1
+            else:
+                segments.append([store, index, index + 1])
+        if run:
+            store = cls.of_prepared(run)
+            if store is None:
+                return None
+            segments.append([store, 0, len(run)])
+        store, start, stop = segments[0]
+        if (len(segments) == 1 and start == 0 and stop == len(store.objects)
+                and store.oids == [oid for oid, _ in items]):
+            if adopt is not None and store.exact:
+                adopt(store)
+            return store
+        return cls._of_segments(segments, [oid for oid, _ in items], items, adopt)
+
+    @classmethod
+    def _of_segments(cls, segments, oids, items, adopt):
+        """`join` of runs ``[store, start, stop]`` of stores' objects."""
+        first = segments[0][0]
+        if any(s.cls is not first.cls or s.survey is not first.survey
+               or s.time_description != first.time_description for s, _, _ in segments):
+            return None
+        # The orders of names (most objects share one), each kept once, and for each run
+        # the orders among its objects.
+        orders, names_of, lengths, objects, exact = {}, [], [], [], True
+        kinds = []  # per run: the sets of names of its objects, and which set each object has
+        for store, start, stop in segments:
+            own = {}
+            which = []
+            for order in store.names_of[start:stop]:
+                key = id(order)
+                if key not in own:
+                    own[key] = (len(own), orders.setdefault(order, order))
+                index, canonical = own[key]
+                names_of.append(canonical)
+                which.append(index)
+            kinds.append(([frozenset(order) for _, order in own.values()],
+                          np.array(which) if len(own) > 1 else None))
+            lengths.append(np.diff(store.ends[start:stop + 1]))
+            objects.extend(store.objects[start:stop])
+            exact = exact and store.exact
+        lengths = np.concatenate(lengths)
+        ends = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+        total = int(ends[-1])
+        names = list(dict.fromkeys(chain.from_iterable(orders)))
+        if "oid" in names or "time" in names:
+            return None
+        # Where each run's objects start in the joined store.
+        starts = np.cumsum([0] + [stop - start for _, start, stop in segments]).tolist()
+        columns = {}
+        for name in names:
+            column = _StoredColumn.plan_runs(
+                [(store.columns.get(name), _present(name, sets, which), start, stop)
+                 for (store, start, stop), (sets, which) in zip(segments, kinds,
+                                                               strict=True)], total)
+            if column is None:
+                return None
+            exact = exact and column.exact
+            columns[name] = column
+        store = cls(first.cls, first.survey, first.time_description, oids, ends,
+                    np.empty(total, dtype=np.float64), columns, names_of, objects, None,
+                    exact)
+        del first  # nothing but `segments` holds the runs' stores: let go as copied below
+        release = adopt is not None and exact
+        if release:
+            adopt(store)
+            items.clear()
+        # A few runs at a time (about _RELEASE_BYTES of data, so that a trim is worth its
+        # few milliseconds), each run's part of every column one copy into the store; the
+        # runs' stores let go as they are copied.
+        row_bytes = 8 + sum(c.data.itemsize + (c.mask is not None) for c in columns.values())
+        copied = 0
+        for i, (source, start, stop) in enumerate(segments):
+            rows = slice(int(source.ends[start]), int(source.ends[stop]))
+            piece = slice(int(ends[starts[i]]), int(ends[starts[i + 1]]))
+            store.mjd[piece] = source.mjd[rows]
+            for name, column in columns.items():
+                column.fill_run(source.columns.get(name), rows, piece)
+            if release:
+                segments[i] = source = None
+                copied += (piece.stop - piece.start) * row_bytes
+                if copied >= _RELEASE_BYTES:
+                    _give_back_freed_memory()
+                    copied = 0
+        if release and copied:
+            _give_back_freed_memory()
+        return store
+
+    @classmethod
+    def of_prepared(cls, items, *, adopt=None):
+        """`join` of light curves that no store holds (each with its own arrays)."""
         prepared = _prepared_class()
         preps = [value for _, value in items]
         if not preps or not all(type(p) is prepared for p in preps):
@@ -694,6 +881,68 @@ class _StoredColumn:
                       and len(set(map(_DESCRIPTION, present))) == 1)
         return self
 
+    @classmethod
+    def plan_runs(cls, runs, total):
+        """The column of a join of runs of stores' objects (its arrays made, not filled: see
+        `fill_run`) from each run's ``(column or None, which of its objects have it, start,
+        stop)`` (see `_Store.present`), or None when the columns do not stack (as `plan`)."""
+        present = [run for run in runs if run[1] is not False]
+        units = {column.unit for column, *_ in present}
+        if len(units) != 1:
+            return None
+        unit = units.pop()
+        dtypes = set()
+        for column, _, start, stop in present:
+            if column.dtypes is None:
+                dtypes.add(column.data.dtype)
+            else:
+                dtypes.update(d for d in column.dtypes[start:stop] if d is not None)
+        kinds = {d.kind for d in dtypes}
+        if len(kinds) > 1 and not kinds <= set("biuf"):
+            return None
+        dtype = np.result_type(*dtypes)
+        if unit is not None and dtype.kind not in "biuf":
+            return None
+        self = cls()
+        self.unit, self.description = unit, present[0][0].description
+        flags = [np.zeros(stop - start, dtype=bool) if has is False or column.masked is None
+                 else column.masked[start:stop] for column, has, start, stop in runs]
+        self.masked = None
+        if any(f.any() for f in flags):
+            self.masked = np.concatenate(flags)
+        self.data = np.empty(total, dtype=dtype)
+        self.gaps = gaps = any(has is not True for _, has, _, _ in runs)
+        self.mask = np.empty(total, dtype=bool) if gaps or self.masked is not None else None
+        self.dtypes = None
+        if len(dtypes) > 1:
+            own = []
+            for column, has, start, stop in runs:
+                if has is False:
+                    own += [None] * (stop - start)
+                elif column.dtypes is not None:
+                    own += column.dtypes[start:stop]
+                elif has is True:
+                    own += [column.data.dtype] * (stop - start)
+                else:
+                    own += [column.data.dtype if h else None for h in has]
+            self.dtypes = own
+        self.exact = ((len(dtypes) == 1 or len(kinds) == 1 and kinds <= set("US"))
+                      and len({column.description for column, *_ in present}) == 1)
+        return self
+
+    def fill_run(self, source, rows, piece):
+        """Put ``rows`` of a store's column ``source`` (None: the store has no such column,
+        a masked gap) into ``piece`` of the column."""
+        if piece.stop == piece.start:
+            return
+        if source is None:
+            self.data[piece] = np.zeros(1, dtype=self.data.dtype)
+            self.mask[piece] = True
+            return
+        self.data[piece] = source.data[rows]
+        if self.mask is not None:
+            self.mask[piece] = False if source.mask is None else source.mask[rows]
+
     def fill(self, specs, lengths, piece):
         """Put the values (and masks) of consecutive objects into ``piece`` of the column."""
         if piece.stop == piece.start:
@@ -727,6 +976,18 @@ class _StoredColumn:
         out.info.name = name
         out.info.description = self.description
         return out
+
+
+def _present(name, sets, which):
+    """Which objects of a run have column ``name``: True or False for all of them, else one
+    flag each; ``sets`` the sets of names among them, ``which`` the set of each object (None
+    when they all have the one set)."""
+    if which is None:
+        return name in sets[0]
+    flags = np.array([name in names for names in sets])
+    if flags.all() or not flags.any():
+        return bool(flags[0])
+    return flags[which]
 
 
 def _by_name(names, by_object, one_order):

@@ -213,10 +213,12 @@ def prepare_lightcurves(groups, photometry, *, meta=None, metas=None, cls=None,
 
     A light curve of ~100 points has ~100 columns: converting, stacking and ordering each
     column costs a fixed overhead per call, paid once per object by `prepare_lightcurve`
-    and once per batch here. Each `PreparedLightCurve` is what `prepare_lightcurve` gives for
-    that object's rows (values, dtypes, masks, meta; tests/bulk/test_prepared.py checks it);
-    where it could not be (rows with keys the schemas do not know, or extra columns that
-    several kinds share), each object is prepared on its own.
+    and once per batch here. The batch's arrays are kept whole (a store of the batch, see
+    `PreparedLightCurve`), never cut per object. Each `PreparedLightCurve` is what
+    `prepare_lightcurve` gives for that object's rows (values, dtypes, masks, meta;
+    tests/bulk/test_prepared.py checks it); where it could not be (rows with keys the
+    schemas do not know, or extra columns that several kinds share), each object is prepared
+    on its own.
 
     Parameters
     ----------
@@ -290,7 +292,6 @@ def prepare_lightcurves(groups, photometry, *, meta=None, metas=None, cls=None,
         order = order[usable[order]]
     out = _columns(plan, parts, sizes, order, {kind: True for kind in asked})
     ends = np.searchsorted(owner[order], np.arange(len(groups) + 1))
-    mjd = mjd[order]
     # Whether each object has a masked value in each masked column, for all at once.
     masked = _any_per_piece({name: spec[1] for name, spec in out.items()
                              if spec[1] is not None}, ends)
@@ -298,23 +299,16 @@ def prepare_lightcurves(groups, photometry, *, meta=None, metas=None, cls=None,
     # out for all objects at once; the width of the kinds and bands is the plan's.
     widths = {name: _width_per_piece(spec[0], ends) for name, spec in out.items()
               if spec[0].dtype.kind == "U" and name not in _FIXED_WIDTH}
-    specs = [(name, values, mask, unit, description, masked.get(name), widths.get(name),
-              values.dtype.itemsize // 4)
-             for name, (values, mask, unit, description) in out.items()]
     positions = _mean_positions(out, plan.position, ends)
-    prepared = {}
-    for index, (oid, _) in enumerate(groups):
-        piece = slice(ends[index], ends[index + 1])
-        columns = {}
-        for name, values, mask, unit, description, any_masked, width, wide in specs:
-            part = values[piece]
-            if width is not None and width[index] != wide:
-                part = part.astype(f"U{width[index]}")
-            columns[name] = (part, mask[piece] if any_masked and any_masked[index] else None,
-                             unit, description)
-        prepared[oid] = PreparedLightCurve(cls, mjd[piece], photometry.survey, columns,
-                                           positions[index], oid, meta_of(oid),
-                                           plan.descriptions["time"])
+    # The batch's arrays held as they are, in a store of their own: each object is its rows
+    # there (no array cut per object), and the stack of a bulk result joins the stores.
+    from ..bulk.result import _Store
+
+    store = _Store.of_batch(cls, photometry.survey, plan.descriptions["time"], ends,
+                            mjd[order], out, masked, widths,
+                            [(positions[index], oid, meta_of(oid))
+                             for index, (oid, _) in enumerate(groups)])
+    prepared = {oid: store.shell(index) for index, (oid, _) in enumerate(groups)}
     # Warned once everything is prepared: a batch that fails half way warns nothing (its
     # objects are then prepared one by one, and warn there).
     if dropped is not None:
@@ -388,10 +382,11 @@ class PreparedLightCurve:
     `~alerce_astro.bulk.stack_prepared` makes the table of many of them in one go, as
     `~alerce_astro.bulk.stack_tables` of their built light curves would.
 
-    Once a `~alerce_astro.bulk.BulkResult` has been stacked, the arrays of its prepared light
-    curves live only in the stack's columns (``held``: the store and this light curve's place
-    in it): ``columns`` and ``mjd`` are then copies of this light curve's part, made when
-    asked for, and the same as before.
+    Light curves prepared together (`prepare_lightcurves`) keep no arrays of their own: they
+    are rows of their batch's arrays (``held``: the batch's store and this light curve's place
+    in it), and once a `~alerce_astro.bulk.BulkResult` has been stacked, rows of the stack's.
+    ``columns`` and ``mjd`` are then copies of this light curve's part, made when asked for,
+    and the same as its own preparation gives.
     """
 
     __slots__ = ("cls", "_mjd", "survey", "_columns", "position", "oid", "meta",

@@ -170,7 +170,10 @@ def test_lsst_batches_after_the_stack(fixtures_dir):
              for o, (d, f) in rows.items()}
     assert len(rows) == 7
     result = BulkResult(prepared, {}, list(rows), what="light curves")
-    _same(result.stack(), BulkResult(plain, {}, list(rows), what="light curves").stack())
+    expected = BulkResult(plain, {}, list(rows), what="light curves").stack()
+    _same(result.stack(), expected)
+    assert result._store is None  # the batch's arrays are held once already: only copied
+    _same(result.stack(copy=False), expected)
     assert result._store is not None
     for oid, lc in plain.items():
         _same(result[oid], lc)
