@@ -435,6 +435,9 @@ class PreparedLightCurve:
         time = Time(self.mjd if mjd is None else mjd, format="mjd", scale=scale)
         if scale != "utc":
             time = time.utc  # exact (two doubles), never a silent offset of leap seconds
+            # astropy hands out a scale conversion read-only (it is cached on the TAI
+            # object, dropped here): a light curve's time must sort and edit like ZTF's.
+            time.writeable = True
         return time
 
     def build(self):

@@ -133,3 +133,24 @@ def test_an_unknown_object_has_no_light_curve(client):
         warnings.simplefilter("error")
         with pytest.raises(InvalidQueryError, match="positive integer"):
             client.get_lightcurve("ZTF20aaelulu")
+
+
+def test_light_curves_and_their_stack_sort_and_edit_like_ztf(client):
+    # The UTC times of an LSST light curve come from a TAI conversion, which astropy makes
+    # read-only; sorting or editing must work as on a ZTF light curve.
+    lc = client.get_lightcurve(AGN, forced_photometry=True)
+    flux = np.sort(lc["flux"].to_value(u.nJy))
+    by_time = lc["time"].mjd.copy()
+    lc.sort("flux")
+    assert np.array_equal(lc["flux"].to_value(u.nJy), flux)
+    assert sorted(lc["time"].mjd.tolist()) == sorted(by_time.tolist())
+    lc["time"][0] = Time(60000.5, format="mjd", scale="utc")
+    assert lc["time"][0].mjd == 60000.5
+    result = client.get_lightcurves(list(FORCED_COUNTS), forced_photometry=True,
+                                    progress=False)
+    stacked = result.stack()
+    stacked.sort("flux")
+    assert len(stacked) == sum(FORCED_COUNTS.values()) + sum(DETECTION_COUNTS.values())
+    assert np.all(np.diff(stacked["flux"].to_value(u.nJy)) >= 0)
+    # the result itself is untouched by the sorted copy
+    assert np.array_equal(np.sort(result[AGN]["flux"].to_value(u.nJy)), flux)
