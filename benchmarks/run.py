@@ -548,6 +548,13 @@ def rows_scaling(s):
                                f"{row['result_mib']:.0f} MiB",
                                f"peak growth {ratio:.2f}x result" if ratio else "",
                                "(context)", None))
+        if "get_growth_mib" in row and "result_mib" in row:
+            # the batches held before any stack: what the download itself costs in memory
+            lines.append(_line("  download alone (batches held, before the stack)",
+                               f"{row['seconds'] - row['stack_seconds']:.2f} s",
+                               f"peak +{row['get_growth_mib']:.0f} MiB",
+                               f"{row['get_growth_mib'] / row['result_mib']:.2f}x result",
+                               "(context)", None))
         if "shared" in row:
             shared = row["shared"]
             lines.append(_line("  the same with stack(copy=False)", f"{shared['seconds']:.2f} s",

@@ -53,3 +53,21 @@ def test_tiny_benchmark_run(bench, tmp_path, capsys):
     stack = results["stack"]
     assert stack["rows"] == stack["n"] * stack["points_each"] == 100 * 500
     assert stack["peak_mib"] <= 1.5 * stack["result_mib"] + 16
+
+
+def test_scaling_rows_show_the_download_and_the_shared_stack(bench):
+    small = {"n": 1000, "seconds": 2.0, "points": 70_000, "growth_mib": 40.0}
+    large = {"n": 5000, "seconds": 10.5, "points": 350_000, "growth_mib": 280.0,
+             "result_mib": 150.0, "growth_per_result": 2.0, "get_growth_mib": 180.0,
+             "stack_seconds": 0.5,
+             "shared": {"seconds": 10.0, "growth_mib": 210.0, "growth_per_result": 1.4}}
+    lines = bench.rows_scaling([small, large])
+    names = [line[0] for line in lines]
+    assert names == ["scaling: 1,000 light curves (70,000 points)",
+                     "scaling: 5,000 light curves (350,000 points)",
+                     "  result held (stacked table)",
+                     "  download alone (batches held, before the stack)",
+                     "  the same with stack(copy=False)"]
+    download = lines[3]
+    assert download[1:4] == ("10.00 s", "peak +180 MiB", "1.20x result")
+    assert lines[1][3] == "2.10 ms/object (1.05x)" and lines[1][5] == "yes"
