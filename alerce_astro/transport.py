@@ -34,10 +34,22 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 import urllib3.poolmanager
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import (
+    ClosedPoolError,
+    ConnectTimeoutError,
+    LocationValueError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    ResponseError,
+)
+from urllib3.util import Timeout as TimeoutSauce
 
 from . import redaction
 from ._json import loads as json_loads
@@ -353,7 +365,7 @@ class Transport:
             prepared.headers = sent
             prepared.body = None
             prepared.hooks = {"response": []}
-            response = adapter.send(prepared, timeout=timeout, **settings)
+            response = adapter.send_known(prepared, timeout, settings, urlsplit(url)[:2])
             if "set-cookie" in response.raw.headers:  # kept as Session.send keeps them
                 requests.cookies.extract_cookies_to_jar(session.cookies, prepared, response.raw)
             return response
@@ -625,6 +637,50 @@ _WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConn
 class _DeadlineAdapter(HTTPAdapter):
     """`requests`' adapter, with connections that report their sockets to the deadline."""
 
+    def __init__(self, *args, **kwargs):
+        #: ``(connection pool, whether the request line holds the whole URL)`` found for a
+        #: ``(scheme, host:port)`` whose send settings never change (see `send_known`).
+        self._known = {}
+        super().__init__(*args, **kwargs)
+
+    def send_known(self, request, timeout, settings, key):
+        """
+        ``send(request, stream=True, timeout=(timeout), **settings)``, with the connection
+        pool of ``key`` (``(scheme, host:port)`` of ``request.url``) looked up once.
+
+        ``settings`` (``verify``, ``cert``, ``proxies``) must be the same for every request to
+        ``key``, as the transport's settings per host are. Finding the pool (proxy choice with
+        ``NO_PROXY``, the CA bundle's kind on disk, the pool key) and checking the certificate
+        files took a tenth of a request's CPU time, for the same answer every time.
+        """
+        verify, cert, proxies = settings["verify"], settings["cert"], settings["proxies"]
+        known = self._known.get(key)
+        # A pool the manager evicted (more hosts than it keeps) or that was closed is found
+        # again, as requests would.
+        if known is None or known[0].pool is None:
+            try:
+                conn = self.get_connection_with_tls_context(request, verify, proxies=proxies,
+                                                            cert=cert)
+            except LocationValueError as exc:
+                raise requests.exceptions.InvalidURL(exc, request=request)  # noqa: B904 - as requests
+            self.cert_verify(conn, request.url, verify, cert)
+            proxy = requests.utils.select_proxy(request.url, proxies)
+            known = self._known[key] = (conn, bool(proxy) and key[0] != "https")
+        conn, whole_url = known
+        url = requests.utils.urldefragauth(request.url) if whole_url else request.path_url
+        try:
+            resp = conn.urlopen(
+                method=request.method, url=url, body=request.body, headers=request.headers,
+                redirect=False, assert_same_host=False, preload_content=False,
+                decode_content=False, retries=self.max_retries,
+                timeout=TimeoutSauce(connect=timeout[0], read=timeout[1]), chunked=False)
+        except Exception as exc:
+            mapped = _as_requests_error(exc, request)
+            if mapped is None:
+                raise
+            raise mapped  # noqa: B904 - chained as requests chains it
+        return self.build_response(request, resp)
+
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
@@ -636,6 +692,40 @@ class _DeadlineAdapter(HTTPAdapter):
         if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
             manager.pool_classes_by_scheme = _WATCHED_POOLS
         return manager
+
+
+def _as_requests_error(err, request):
+    """
+    The `requests` exception `HTTPAdapter.send <requests.adapters.HTTPAdapter.send>` raises
+    for urllib3's ``err`` (requests 2.3x), or None where it lets ``err`` through: the retry
+    policy and the error messages depend on these types.
+    """
+    exceptions = requests.exceptions
+    if isinstance(err, (ProtocolError, OSError)):
+        return exceptions.ConnectionError(err, request=request)
+    if isinstance(err, MaxRetryError):
+        reason = err.reason
+        if isinstance(reason, ConnectTimeoutError) and not isinstance(reason,
+                                                                      NewConnectionError):
+            return exceptions.ConnectTimeout(err, request=request)
+        if isinstance(reason, ResponseError):
+            return exceptions.RetryError(err, request=request)
+        if isinstance(reason, urllib3.exceptions.ProxyError):
+            return exceptions.ProxyError(err, request=request)
+        if isinstance(reason, urllib3.exceptions.SSLError):
+            return exceptions.SSLError(err, request=request)
+        return exceptions.ConnectionError(err, request=request)
+    if isinstance(err, ClosedPoolError):
+        return exceptions.ConnectionError(err, request=request)
+    if isinstance(err, urllib3.exceptions.ProxyError):
+        return exceptions.ProxyError(err)
+    if isinstance(err, urllib3.exceptions.SSLError):
+        return exceptions.SSLError(err, request=request)
+    if isinstance(err, ReadTimeoutError):
+        return exceptions.ReadTimeout(err, request=request)
+    if isinstance(err, urllib3.exceptions.InvalidHeader):
+        return exceptions.InvalidHeader(err, request=request)
+    return None
 
 
 def _same_service(source, target):
