@@ -25,8 +25,13 @@ SETTINGS = RequestSettings(timeout=5.0, max_retries=0)
 
 class _Echo(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's name
-        body = json.dumps({"path": self.path}).encode()
+        said = {"path": self.path}
+        if self.headers.get("Cookie"):
+            said["cookie"] = self.headers["Cookie"]
+        body = json.dumps(said).encode()
         self.send_response(200)
+        if self.path.endswith("/cookie"):
+            self.send_header("Set-Cookie", "flavour=oat; Path=/")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -169,3 +174,29 @@ def test_the_pool_is_the_one_requests_picks(verify, closed_port, environment, tm
     assert pool.cert_reqs == ("CERT_NONE" if verify is False else "CERT_REQUIRED")
     if settings["verify"] == str(bundle):
         assert pool.ca_certs == str(bundle)
+
+
+def test_a_cookie_the_server_sets_is_sent_back(echoes, environment):
+    # As a requests session keeps it: the answer that sets it is built by requests.
+    transport = Transport()
+    first = transport.get(echoes[0] + "/cookie", settings=SETTINGS)
+    assert first.headers["Set-Cookie"] == "flavour=oat; Path=/"
+    assert dict(transport.session.cookies) == {"flavour": "oat"}
+    again = transport.get(echoes[0] + "/x", settings=SETTINGS, parse=parse_json)
+    assert again == {"path": "/x", "cookie": "flavour=oat"}
+
+
+def test_an_answer_is_built_as_requests_builds_it(echoes, environment):
+    transport = Transport()
+    url = echoes[0] + "/x"
+    _, settings = transport._environment_for(url)
+    adapter = transport._adapter
+    prepared = requests.Request("GET", url).prepare()
+    known = adapter.send_known(prepared, (5, 5), settings, urlsplit(url)[:2])
+    plain = adapter.send(prepared, timeout=(5, 5), **settings)
+    for response in (known, plain):
+        response.headers.pop("Date")
+    assert ({k: v for k, v in vars(known).items() if k not in ("raw", "cookies")}
+            == {k: v for k, v in vars(plain).items() if k not in ("raw", "cookies")})
+    assert known.raw.status == plain.raw.status
+    assert known.content == plain.content
