@@ -638,8 +638,9 @@ class _DeadlineAdapter(HTTPAdapter):
     """`requests`' adapter, with connections that report their sockets to the deadline."""
 
     def __init__(self, *args, **kwargs):
-        #: ``(connection pool, whether the request line holds the whole URL)`` found for a
-        #: ``(scheme, host:port)`` whose send settings never change (see `send_known`).
+        #: ``(connection pool, whether the request line holds the whole URL, the pool's key,
+        #: its manager)`` found for a ``(scheme, host:port)`` whose send settings never change
+        #: (see `send_known`).
         self._known = {}
         super().__init__(*args, **kwargs)
 
@@ -655,9 +656,10 @@ class _DeadlineAdapter(HTTPAdapter):
         """
         verify, cert, proxies = settings["verify"], settings["cert"], settings["proxies"]
         known = self._known.get(key)
-        # A pool the manager evicted (more hosts than it keeps) or that was closed is found
-        # again, as requests would.
-        if known is None or known[0].pool is None:
+        # A pool its manager no longer holds (evicted: more hosts than it keeps; or cleared
+        # by close) is found again, as requests would. Looking it up in the manager also
+        # marks it recently used, as requests' lookup does.
+        if known is None or known[3].pools.get(known[2]) is not known[0]:
             try:
                 conn = self.get_connection_with_tls_context(request, verify, proxies=proxies,
                                                             cert=cert)
@@ -665,8 +667,12 @@ class _DeadlineAdapter(HTTPAdapter):
                 raise requests.exceptions.InvalidURL(exc, request=request)  # noqa: B904 - as requests
             self.cert_verify(conn, request.url, verify, cert)
             proxy = requests.utils.select_proxy(request.url, proxies)
-            known = self._known[key] = (conn, bool(proxy) and key[0] != "https")
-        conn, whole_url = known
+            manager = self.proxy_manager_for(proxy) if proxy else self.poolmanager
+            pool_key = _key_of(manager.pools, conn)
+            known = (conn, bool(proxy) and key[0] != "https", pool_key, manager)
+            if pool_key is not None:
+                self._known[key] = known
+        conn, whole_url = known[:2]
         url = requests.utils.urldefragauth(request.url) if whole_url else request.path_url
         try:
             resp = conn.urlopen(
@@ -705,6 +711,19 @@ class _DeadlineAdapter(HTTPAdapter):
         if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
             manager.pool_classes_by_scheme = _WATCHED_POOLS
         return manager
+
+
+def _key_of(pools, pool):
+    """The key of ``pool`` in a pool manager's ``pools``, or None (then it is not memoised).
+
+    Read without marking any pool recently used (``pools.get`` would): the manager's order
+    of eviction stays the one requests' own lookups make.
+    """
+    container, lock = getattr(pools, "_container", None), getattr(pools, "lock", None)
+    if container is None or lock is None:
+        return None
+    with lock:
+        return next((key for key, value in container.items() if value is pool), None)
 
 
 def _as_requests_error(err, request):
