@@ -34,10 +34,22 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 import urllib3.poolmanager
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import (
+    ClosedPoolError,
+    ConnectTimeoutError,
+    LocationValueError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    ResponseError,
+)
+from urllib3.util import Timeout as TimeoutSauce
 
 from . import redaction
 from ._json import loads as json_loads
@@ -353,7 +365,7 @@ class Transport:
             prepared.headers = sent
             prepared.body = None
             prepared.hooks = {"response": []}
-            response = adapter.send(prepared, timeout=timeout, **settings)
+            response = adapter.send_known(prepared, timeout, settings, urlsplit(url)[:2])
             if "set-cookie" in response.raw.headers:  # kept as Session.send keeps them
                 requests.cookies.extract_cookies_to_jar(session.cookies, prepared, response.raw)
             return response
@@ -625,6 +637,69 @@ _WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConn
 class _DeadlineAdapter(HTTPAdapter):
     """`requests`' adapter, with connections that report their sockets to the deadline."""
 
+    def __init__(self, *args, **kwargs):
+        #: ``(connection pool, whether the request line holds the whole URL, the pool's key,
+        #: its manager)`` found for a ``(scheme, host:port)`` whose send settings never change
+        #: (see `send_known`).
+        self._known = {}
+        super().__init__(*args, **kwargs)
+
+    def send_known(self, request, timeout, settings, key):
+        """
+        ``send(request, stream=True, timeout=(timeout), **settings)``, with the connection
+        pool of ``key`` (``(scheme, host:port)`` of ``request.url``) looked up once.
+
+        ``settings`` (``verify``, ``cert``, ``proxies``) must be the same for every request to
+        ``key``, as the transport's settings per host are. Finding the pool (proxy choice with
+        ``NO_PROXY``, the CA bundle's kind on disk, the pool key) and checking the certificate
+        files took a tenth of a request's CPU time, for the same answer every time.
+        """
+        verify, cert, proxies = settings["verify"], settings["cert"], settings["proxies"]
+        known = self._known.get(key)
+        # A pool its manager no longer holds (evicted: more hosts than it keeps; or cleared
+        # by close) is found again, as requests would. Looking it up in the manager also
+        # marks it recently used, as requests' lookup does.
+        if known is None or known[3].pools.get(known[2]) is not known[0]:
+            try:
+                conn = self.get_connection_with_tls_context(request, verify, proxies=proxies,
+                                                            cert=cert)
+            except LocationValueError as exc:
+                raise requests.exceptions.InvalidURL(exc, request=request)  # noqa: B904 - as requests
+            self.cert_verify(conn, request.url, verify, cert)
+            proxy = requests.utils.select_proxy(request.url, proxies)
+            manager = self.proxy_manager_for(proxy) if proxy else self.poolmanager
+            pool_key = _key_of(manager.pools, conn)
+            known = (conn, bool(proxy) and key[0] != "https", pool_key, manager)
+            if pool_key is not None:
+                self._known[key] = known
+        conn, whole_url = known[:2]
+        url = requests.utils.urldefragauth(request.url) if whole_url else request.path_url
+        try:
+            resp = conn.urlopen(
+                method=request.method, url=url, body=request.body, headers=request.headers,
+                redirect=False, assert_same_host=False, preload_content=False,
+                decode_content=False, retries=self.max_retries,
+                timeout=TimeoutSauce(connect=timeout[0], read=timeout[1]), chunked=False)
+        except Exception as exc:
+            mapped = _as_requests_error(exc, request)
+            if mapped is None:
+                raise
+            raise mapped  # noqa: B904 - chained as requests chains it
+        if "set-cookie" in resp.headers or "set-cookie2" in resp.headers:
+            return self.build_response(request, resp)
+        # build_response without its cookie jar lookup (a tenth of the adapter's time), which
+        # finds nothing in an answer without cookies.
+        response = requests.Response()
+        response.status_code = resp.status
+        response.headers = requests.structures.CaseInsensitiveDict(resp.headers)
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+        response.raw = resp
+        response.reason = resp.reason
+        response.url = request.url
+        response.request = request
+        response.connection = self
+        return response
+
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
@@ -636,6 +711,53 @@ class _DeadlineAdapter(HTTPAdapter):
         if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
             manager.pool_classes_by_scheme = _WATCHED_POOLS
         return manager
+
+
+def _key_of(pools, pool):
+    """The key of ``pool`` in a pool manager's ``pools``, or None (then it is not memoised).
+
+    Read without marking any pool recently used (``pools.get`` would): the manager's order
+    of eviction stays the one requests' own lookups make.
+    """
+    container, lock = getattr(pools, "_container", None), getattr(pools, "lock", None)
+    if container is None or lock is None:
+        return None
+    with lock:
+        return next((key for key, value in container.items() if value is pool), None)
+
+
+def _as_requests_error(err, request):
+    """
+    The `requests` exception `HTTPAdapter.send <requests.adapters.HTTPAdapter.send>` raises
+    for urllib3's ``err`` (requests 2.3x), or None where it lets ``err`` through: the retry
+    policy and the error messages depend on these types.
+    """
+    exceptions = requests.exceptions
+    if isinstance(err, (ProtocolError, OSError)):
+        return exceptions.ConnectionError(err, request=request)
+    if isinstance(err, MaxRetryError):
+        reason = err.reason
+        if isinstance(reason, ConnectTimeoutError) and not isinstance(reason,
+                                                                      NewConnectionError):
+            return exceptions.ConnectTimeout(err, request=request)
+        if isinstance(reason, ResponseError):
+            return exceptions.RetryError(err, request=request)
+        if isinstance(reason, urllib3.exceptions.ProxyError):
+            return exceptions.ProxyError(err, request=request)
+        if isinstance(reason, urllib3.exceptions.SSLError):
+            return exceptions.SSLError(err, request=request)
+        return exceptions.ConnectionError(err, request=request)
+    if isinstance(err, ClosedPoolError):
+        return exceptions.ConnectionError(err, request=request)
+    if isinstance(err, urllib3.exceptions.ProxyError):
+        return exceptions.ProxyError(err)
+    if isinstance(err, urllib3.exceptions.SSLError):
+        return exceptions.SSLError(err, request=request)
+    if isinstance(err, ReadTimeoutError):
+        return exceptions.ReadTimeout(err, request=request)
+    if isinstance(err, urllib3.exceptions.InvalidHeader):
+        return exceptions.InvalidHeader(err, request=request)
+    return None
 
 
 def _same_service(source, target):

@@ -156,28 +156,34 @@ class AlerceBase(BaseQuery):
     @property
     def urls(self):
         """Base URL of each API now in force (instance setting, else `~alerce_astro.conf`)."""
-        section = _conf_section()
+        return self._urls_in(_conf_section())
+
+    def _urls_in(self, section):
+        """`urls`, with ``conf``'s items read from ``section`` (see `_conf_value`)."""
         current = {api: _conf_value(item, section) for api, item in API_SERVERS.items()}
         current.update(self._urls)
         return current
 
-    def _setting(self, name, value=None):
-        """``value`` if given, else this instance's setting, else ``conf``'s."""
+    def _setting(self, name, value=None, section=False):
+        """``value`` if given, else this instance's setting, else ``conf``'s (read from
+        ``section`` when given, see `_conf_value`)."""
         if value is not None:
             return value
         mine = getattr(self, name, None)
-        return mine if mine is not None else _conf_value(name)
+        return mine if mine is not None else _conf_value(name, section)
 
     def _request_settings(self, timeout=None):
         section = _conf_section()
         token = self._token if self._token is not None else (_conf_value("token", section)
                                                              or None)
-        urls = self.urls
+        # The section is found once per request: finding it is most of a setting's read.
+        urls = self._urls_in(section)
         hosts = _token_hosts(tuple(urls[api] for api in self.service.token_apis))
         if timeout is not None:
             check_setting("timeout", timeout)
         # conf items are checked when set; these also catch a bad configuration file.
-        numbers = (self._setting("timeout", timeout), self._setting("max_retries"),
+        numbers = (self._setting("timeout", timeout, section),
+                   self._setting("max_retries", section=section),
                    _conf_value("backoff_factor", section),
                    _conf_value("max_retry_delay", section))
         try:
