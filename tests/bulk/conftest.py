@@ -32,6 +32,20 @@ def recorded_object(fixtures_dir):
     return load
 
 
+@pytest.fixture(scope="session")
+def recorded_lsst_rows(fixtures_dir):
+    """diaObjectId -> ``(detection rows, forced-photometry rows)`` of the 7 real recorded LSST
+    objects (the rows are the recorded answers' own: copy them before a call that pops)."""
+    rows = {}
+    for path in sorted((fixtures_dir / "lsst-recorded" / "objects").glob("*.json")):
+        body = json.loads(path.read_text(encoding="utf-8"))
+        if body.get("survey_id") == "lsst":
+            forced = (body.get("forced_photometry_all") or {}).get("body") or []
+            rows[body["oid"]] = (body["lightcurve"]["body"]["detections"], forced)
+    assert len(rows) == 7
+    return rows
+
+
 def assert_same_table(a, b):
     """Two tables hold the same columns, values, masks and units (``meta`` aside)."""
     assert type(a) is type(b)

@@ -161,15 +161,8 @@ def test_batches_in_any_order_stack_and_give_the_plain_light_curves(answers, ord
         _same(result[oid], plain[oid])
 
 
-def test_lsst_batches_with_unknown_ids_stack_as_the_plain_path(fixtures_dir):
-    rows = {}
-    for path in sorted((fixtures_dir / "lsst-recorded" / "objects").glob("*.json")):
-        body = json.loads(path.read_text(encoding="utf-8"))
-        if body.get("survey_id") == "lsst":
-            forced = body.get("forced_photometry_all") or {}
-            rows[body["oid"]] = (body["lightcurve"]["body"]["detections"],
-                                 forced.get("body") or [])
-    assert len(rows) == 7
+def test_lsst_batches_with_unknown_ids_stack_as_the_plain_path(recorded_lsst_rows):
+    rows = recorded_lsst_rows
     meta = {"service": "ALeRCE multisurvey API", "url": "https://x/lightcurve"}
 
     def copy(r):  # the band map is popped from the rows

@@ -183,19 +183,13 @@ def test_ztf_chunks_are_prepared_as_each_object_alone(recorded, forced, non_dete
     assert sum(map(len, alone.values())) > (6_000 if non_detections else 1_000)
 
 
-def test_lsst_batches_are_prepared_as_each_object_alone(fixtures_dir):
+def test_lsst_batches_are_prepared_as_each_object_alone(recorded_lsst_rows):
     from alerce_astro.apis.multisurvey.photometry import (
         prepared_lightcurve_from_rows,
         prepared_lightcurves_from_rows,
     )
 
-    rows = {}
-    for path in sorted((fixtures_dir / "lsst-recorded" / "objects").glob("*.json")):
-        body = json.loads(path.read_text(encoding="utf-8"))
-        if body.get("survey_id") == "lsst":
-            forced = (body.get("forced_photometry_all") or {}).get("body") or []
-            rows[body["oid"]] = (body["lightcurve"]["body"]["detections"], forced)
-    assert len(rows) >= 7
+    rows = recorded_lsst_rows
 
     def copy(r):
         return [dict(x) for x in r]

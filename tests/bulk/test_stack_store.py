@@ -153,14 +153,8 @@ def test_light_curves_built_before_the_stack_stay_as_they_are(ztf):
     _same(early, ztf[oids[2]][1])
 
 
-def test_lsst_batches_after_the_stack(fixtures_dir):
-    rows = {}
-    for path in sorted((fixtures_dir / "lsst-recorded" / "objects").glob("*.json")):
-        body = json.loads(path.read_text(encoding="utf-8"))
-        if body.get("survey_id") == "lsst":
-            forced = body.get("forced_photometry_all") or {}
-            rows[body["oid"]] = (body["lightcurve"]["body"]["detections"],
-                                 forced.get("body") or [])
+def test_lsst_batches_after_the_stack(recorded_lsst_rows):
+    rows = recorded_lsst_rows
     meta = {"service": "ALeRCE multisurvey API", "url": "https://x/lightcurve"}
     copy = lambda r: [dict(x) for x in r]  # noqa: E731  (the band map is popped from rows)
     prepared = prepared_lightcurves_from_rows({o: copy(d) for o, (d, _) in rows.items()},
