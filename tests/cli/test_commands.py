@@ -357,8 +357,11 @@ def test_serve_answers_other_commands(capsys):
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         p for p in (root, os.environ.get("PYTHONPATH")) if p))
+    # Ctrl-C as at a terminal: a shell's background job inherits SIGINT ignored, and Python
+    # then installs no KeyboardInterrupt handler, so the child gets the default back.
     proc = subprocess.Popen([sys.executable, "-m", "alerce_astro.cli", "serve"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     with proc:
         try:
             first = proc.stdout.readline()
@@ -371,7 +374,11 @@ def test_serve_answers_other_commands(capsys):
         finally:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
-            proc.communicate(timeout=20)
+            try:
+                proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()  # never leave the run waiting on it
+                raise
     assert proc.returncode == 0
 
 
