@@ -853,17 +853,11 @@ class _StoredColumn:
         mask, unit, description)`` (None where it lacks it), or None when the objects'
         columns do not stack (as `_concatenate_column` would refuse them)."""
         present = [s for s in specs if s is not None]
-        units = set(map(_UNIT, present))
-        if len(units) != 1:
-            return None
-        unit = units.pop()
         dtypes = set(map(_DTYPE, map(_VALUES, present)))
-        kinds = {d.kind for d in dtypes}
-        if len(kinds) > 1 and not kinds <= set("biuf"):
+        common = _stackable(set(map(_UNIT, present)), dtypes)
+        if common is None:
             return None
-        dtype = np.result_type(*dtypes)
-        if unit is not None and dtype.kind not in "biuf":
-            return None
+        unit, dtype, kinds = common
         self = cls()
         self.unit, self.description = unit, present[0][3]
         flags = [s is not None and s[1] is not None for s in specs]
@@ -887,22 +881,16 @@ class _StoredColumn:
         `fill_run`) from each run's ``(column or None, which of its objects have it, start,
         stop)`` (see `_Store.present`), or None when the columns do not stack (as `plan`)."""
         present = [run for run in runs if run[1] is not False]
-        units = {column.unit for column, *_ in present}
-        if len(units) != 1:
-            return None
-        unit = units.pop()
         dtypes = set()
         for column, _, start, stop in present:
             if column.dtypes is None:
                 dtypes.add(column.data.dtype)
             else:
                 dtypes.update(d for d in column.dtypes[start:stop] if d is not None)
-        kinds = {d.kind for d in dtypes}
-        if len(kinds) > 1 and not kinds <= set("biuf"):
+        common = _stackable({column.unit for column, *_ in present}, dtypes)
+        if common is None:
             return None
-        dtype = np.result_type(*dtypes)
-        if unit is not None and dtype.kind not in "biuf":
-            return None
+        unit, dtype, kinds = common
         self = cls()
         self.unit, self.description = unit, present[0][0].description
         flags = [np.zeros(stop - start, dtype=bool) if has is False or column.masked is None
@@ -988,6 +976,22 @@ def _present(name, sets, which):
     if flags.all() or not flags.any():
         return bool(flags[0])
     return flags[which]
+
+
+def _stackable(units, dtypes):
+    """``(unit, dtype, kinds)`` of a column joined from parts of these units and dtypes, or
+    None where `_concatenate_column` would refuse them: units that differ, text mixed with
+    numbers, or a unit on anything but numbers."""
+    if len(units) != 1:
+        return None
+    unit = next(iter(units))
+    kinds = {d.kind for d in dtypes}
+    if len(kinds) > 1 and not kinds <= set("biuf"):
+        return None
+    dtype = np.result_type(*dtypes)
+    if unit is not None and dtype.kind not in "biuf":
+        return None
+    return unit, dtype, kinds
 
 
 def _by_name(names, by_object, one_order):
