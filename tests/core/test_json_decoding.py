@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -102,3 +103,29 @@ def test_any_bytes(body):
             _json.loads(body)
     else:
         assert repr(_json.loads(body)) == expected
+
+
+def _wide_run_reference(body):
+    """The rule, spelled as a regular expression: 20 characters from 0-9 and "-" in a row."""
+    return re.search(rb"[0-9-]{20}", body) is not None
+
+
+@pytest.mark.parametrize("body, expected", [
+    (b"", False),
+    (b"1" * 19, False),
+    (b"1" * 20, True),
+    (b'["' + b"-" * 20 + b'"]', True),                      # in a string: decoded by json, same
+    (b"[-922337203685477580]", False),                        # 19 characters
+    (b"[-9223372036854775809]", True),
+    (b'{"a": 1234567890, "b": 1234567890}', False),           # runs split by the separators
+])
+def test_the_wide_integer_scan_finds_runs_of_twenty(body, expected):
+    assert _json._may_hold_wide_integers(body) is expected
+    assert _wide_run_reference(body) is expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=st.lists(st.sampled_from([b"0", b"5", b"9", b"-", b".", b",", b"e", b"/", b":",
+                                      b"\xff", b" "]), max_size=90).map(b"".join))
+def test_the_wide_integer_scan_agrees_with_the_rule(body):
+    assert _json._may_hold_wide_integers(body) is _wide_run_reference(body)
