@@ -22,6 +22,9 @@ where Python hands a warning over to be shown (``warnings.showwarning``), after 
 filters: the filters, one process-wide list, are never changed (two runs at once, or a run and
 the caller's other threads, would otherwise undo each other's changes), so a category the caller
 ignores is not collected and one the caller turns into errors fails its object.
+
+While a run goes on, the garbage collector leaves the objects that existed before it alone
+(`alerce_astro.bulk.frozen_heap`): full collections then walk the run's objects only.
 """
 
 import contextlib
@@ -34,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..exceptions import ServiceUnavailableError
 from ..transport import REQUEST_SLOTS
+from .frozen_heap import old_objects_set_aside
 from .progress import progress_bar
 from .result import BulkFailureWarning, BulkResult
 
@@ -190,7 +194,7 @@ def run_many(call, oids, *, max_workers, max_requests=None, progress=None, what=
     bar = progress_bar(len(oids), progress=progress, description=what)
     workers = max(1, min(max_workers, len(oids)))
     rounds = 0
-    with _ROUTER:
+    with _ROUTER, old_objects_set_aside:
         try:
             todo = oids
             while todo:
