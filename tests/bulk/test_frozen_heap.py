@@ -48,9 +48,10 @@ def test_a_freeze_of_the_callers_own_is_left_alone():
     gc.freeze()
     theirs = gc.get_freeze_count()
     seen = _freeze_counts_seen_by_calls(max_workers=2)
-    # set(): objects made by the run itself are not frozen into the caller's freeze
-    assert set(seen) == {theirs}
-    assert gc.get_freeze_count() == theirs
+    # Not unfrozen (the count would drop to 0) nor frozen again (the objects made since
+    # would join); a frozen object freed meanwhile leaves the count, hence the range.
+    assert theirs - 100 <= min(seen) and max(seen) <= theirs
+    assert theirs - 100 <= gc.get_freeze_count() <= theirs
 
 
 def test_nothing_is_frozen_with_the_collector_disabled():

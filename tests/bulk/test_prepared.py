@@ -344,3 +344,18 @@ def test_check_band_map_one_map_or_many(maps, survey_ids, refused):
     else:
         assert check_band_map(rows) is rows
         assert all("band_map" not in row for row in rows)
+
+
+@pytest.mark.parametrize("n", [0, 1, 255, 256, 257, 513, 1100])
+@pytest.mark.parametrize("keys", [[], ["a"], ["a", "b", "c"]])
+def test_rows_are_transposed_whole_across_chunks(n, keys):
+    from alerce_astro.schema import Schema
+
+    rows = [{"a": float(i), "b": i, "c": str(i)} for i in range(n)]
+    schema = Schema("demo", [(key, {"a": "float64", "b": "int64", "c": "str"}[key], None, "")
+                             for key in keys])
+    columns = schema.arrays(rows, keep_unknown=False)
+    assert list(columns) == keys
+    for key in keys:
+        assert columns[key].data.tolist() == [row[key] for row in rows]
+        assert not columns[key].mask.any()
