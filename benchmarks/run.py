@@ -689,7 +689,7 @@ def main(argv=None):
             "lsst": lambda: bench_lsst_bulk(
                 lsst_dataset(data_dir, 100 if quick else 1000),
                 lsst_object_ids(lsst_dataset(data_dir, 100 if quick else 1000)), work,
-                repeat=2 if quick else 3, official_repeat=1),
+                repeat=2 if quick else 5, official_repeat=1),
             "simulate": lambda: bench_simulate(work, repeat=1 if quick else 3),
         }
         for name, step in steps.items():
