@@ -189,8 +189,8 @@ def bench_bulk(data, oids, workdir, *, repeat, official_repeat):
             return ours._get(ours._route("lightcurve", oid=oid), cache=False,
                              parse=lambda a: parse_json(a, expect=(dict, type(None))))
 
-        t_raw, cpu_raw, _ = _timed(lambda: run_many(
-            fetch, oids, max_workers=2 * ours._bulk_workers(None),
+        t_raw, cpu_raw, _ = _timed(lambda: run_many(  # one call per slot, as get_lightcurves
+            fetch, oids, max_workers=ours._bulk_workers(None),
             max_requests=ours._bulk_workers(None), progress=False,
             transport=ours._transport), repeat)
         # Building every light curve of the result as well (what iterating over it costs).
