@@ -1,13 +1,16 @@
 """
 Fixtures of the reliability suites: offline servers over the real recorded data, clients with
-their own caches, and the figures (inputs tried, faults injected, fuzz examples) the suites
-report at the end of a run.
+their own caches, loopback echo servers for the transport tests, and the figures (inputs
+tried, faults injected, fuzz examples) the suites report at the end of a run.
 
 Tests marked ``slow`` run only when asked for (``pytest -m slow`` or ``tox -e stress``): the
 project-wide ``-m "not slow"`` in pyproject.toml keeps them out of the normal test command.
 """
 
+import json
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,44 @@ def make_server(fixtures_dir):
     yield make
     for server in started:
         server.stop()
+
+
+class EchoHandler(BaseHTTPRequestHandler):
+    """``{"path": ...}`` plus ``"cookie"`` when one was sent; a path ending in ``/cookie``
+    also sets one."""
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        said = {"path": self.path}
+        if self.headers.get("Cookie"):
+            said["cookie"] = self.headers["Cookie"]
+        body = json.dumps(said).encode()
+        self.send_response(200)
+        if self.path.endswith("/cookie"):
+            self.send_header("Set-Cookie", "flavour=oat; Path=/")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def echo_urls():
+    """``echo_urls(n)``: the base URLs of ``n`` running `EchoHandler` servers on loopback,
+    shut down after the test."""
+    servers = []
+
+    def start(n):
+        for _ in range(n):
+            server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
+            # A short poll: shutting ten servers down waits for each one's poll.
+            threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+            servers.append(server)
+        return [f"http://127.0.0.1:{server.server_address[1]}" for server in servers[-n:]]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -11,8 +11,6 @@ nothing listens on.
 
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,40 +21,9 @@ from alerce_astro.transport import RequestSettings, Transport, parse_json
 SETTINGS = RequestSettings(timeout=5.0, max_retries=0)
 
 
-class _Echo(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        said = {"path": self.path}
-        if self.headers.get("Cookie"):
-            said["cookie"] = self.headers["Cookie"]
-        body = json.dumps(said).encode()
-        self.send_response(200)
-        if self.path.endswith("/cookie"):
-            self.send_header("Set-Cookie", "flavour=oat; Path=/")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-def _start_echo():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    # A short poll: shutting ten servers down waits for each one's poll.
-    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
-    return server
-
-
 @pytest.fixture
-def echoes():
-    servers = [_start_echo() for _ in range(10)]
-    try:
-        yield [f"http://127.0.0.1:{server.server_address[1]}" for server in servers]
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+def echoes(echo_urls):
+    return echo_urls(10)
 
 
 @pytest.fixture

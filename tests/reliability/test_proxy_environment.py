@@ -7,9 +7,6 @@ The "proxy" is a loopback HTTP server that answers every request with the reques
 received: a request sent through a proxy names the absolute URL there.
 """
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -21,29 +18,9 @@ SETTINGS = RequestSettings(timeout=5.0, max_retries=0)
 FAR = "http://alerce.invalid/ztf/v1/objects/ZTF20aaelulu"
 
 
-class _Echo(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        body = json.dumps({"path": self.path}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def echo():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def echo(echo_urls):
+    return echo_urls(1)[0]
 
 
 @pytest.fixture
