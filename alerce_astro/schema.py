@@ -237,9 +237,7 @@ class Schema:
         keys = self._keys
         values_by_key = self._same_keys(rows)
         try:  # every row has every key (the usual answer): C-level passes only
-            if values_by_key is not None:
-                exact = len(rows[0]) == len(keys)
-            else:
+            if values_by_key is None:
                 values_by_key = _transposed(rows, _row_getter(keys), len(keys))
             # ...and then a row with no more keys than the schema has no key of its own
             exact = not rows or max(map(len, rows)) == len(self._by_key)
